@@ -1,0 +1,147 @@
+"""Shared fixtures: personas in every role, API clients, and service-test bookkeeping.
+
+Personas (a project-scale Alice/Bob/Charlie): ``project`` has a ``pm``, ``consultant``,
+``sponsor``, ``key_user`` and ``viewer``; ``outsider`` is a consultant of
+``other_project`` only. ``staff`` is firm staff (sees everything).
+
+Service tests: tests marked ``postgres``, ``redis`` or ``browser`` are skipped when the
+service is not configured, and the skips are listed at the end of the run. With
+``REQUIRE_SERVICES=1`` (CI) a missing service fails those tests instead.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from projects.roles import Role
+from projects.tests.factories import MembershipFactory, ProjectFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
+
+
+def _service_missing(marker: str) -> str | None:
+    if marker == "postgres" and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "PostgreSQL not configured (set DATABASE_URL=postgres://...)"
+    if marker == "redis" and not settings.CELERY_BROKER_URL.startswith("redis"):
+        return "Redis not configured (set CELERY_BROKER_URL=redis://...)"
+    if marker == "browser" and not shutil.which("chromium"):
+        return "chromium not installed (apt-get install chromium)"
+    return None
+
+
+_skipped_for_services: list[str] = []
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for marker in ("postgres", "redis", "browser"):
+            if item.get_closest_marker(marker) is None:
+                continue
+            reason = _service_missing(marker)
+            if reason is None:
+                continue
+            if REQUIRE_SERVICES:
+                item.add_marker(pytest.mark.xfail(reason=f"REQUIRED SERVICE MISSING: {reason}", run=False, strict=True))
+            else:
+                _skipped_for_services.append(f"{item.nodeid}: {reason}")
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_for_services:
+        terminalreporter.section("service tests skipped (no service configured)")
+        for line in _skipped_for_services:
+            terminalreporter.write_line(line)
+    if REQUIRE_SERVICES and terminalreporter.stats.get("xfailed"):
+        terminalreporter.write_line("REQUIRE_SERVICES=1 and some service tests could not run: failing.", red=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if REQUIRE_SERVICES and session.config.pluginmanager.get_plugin("terminalreporter").stats.get("xfailed"):
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def project(db):
+    return ProjectFactory()
+
+
+@pytest.fixture
+def other_project(db):
+    return ProjectFactory()
+
+
+def _member(project, role, username):
+    return MembershipFactory(project=project, role=role, user=UserFactory(username=username)).user
+
+
+@pytest.fixture
+def pm(project):
+    return _member(project, Role.PM, "alice_pm")
+
+
+@pytest.fixture
+def consultant(project):
+    return _member(project, Role.CONSULTANT, "bob_consultant")
+
+
+@pytest.fixture
+def sponsor(project):
+    return _member(project, Role.SPONSOR, "sam_sponsor")
+
+
+@pytest.fixture
+def key_user(project):
+    return _member(project, Role.KEY_USER, "kim_keyuser")
+
+
+@pytest.fixture
+def viewer(project):
+    return _member(project, Role.VIEWER, "vic_viewer")
+
+
+@pytest.fixture
+def outsider(other_project):
+    return _member(other_project, Role.CONSULTANT, "charlie_outsider")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="firm_staff", is_staff=True)
+
+
+@pytest.fixture
+def personas(pm, consultant, sponsor, key_user, viewer, outsider):
+    """Every persona by role name, plus the outsider (a consultant of another project)."""
+    return {
+        "pm": pm,
+        "consultant": consultant,
+        "sponsor": sponsor,
+        "key_user": key_user,
+        "viewer": viewer,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def api_client_for():
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make

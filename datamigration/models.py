@@ -1,0 +1,1 @@
+"""Models of the Master data migration app (built by its own issue)."""

@@ -1,0 +1,9 @@
+from rest_framework.pagination import PageNumberPagination
+
+
+class StandardPagination(PageNumberPagination):
+    """Page-number pagination with a total ``count``; ``page_size`` is capped at 200."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

@@ -1,0 +1,1 @@
+"""Models of the Deployment (go-live) app (built by its own issue)."""

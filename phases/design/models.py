@@ -1,0 +1,1 @@
+"""Models of the Design app (built by its own issue)."""

@@ -1,0 +1,1 @@
+"""Models of the Development app (built by its own issue)."""

@@ -1,0 +1,1 @@
+"""Models of the Discovery & Planning app (built by its own issue)."""

@@ -1,0 +1,108 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Approval, MethodologyTemplate, Phase, Project, Task
+from projects.roles import Role
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ProjectCreateForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=20, help_text=_("Capital letters, digits and '-', e.g. ACME-ERP.")
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    client_name = forms.CharField(label=_("Client organisation"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    planned_start = forms.DateField(label=_("Planned start"), widget=DATE)
+    planned_golive = forms.DateField(label=_("Planned go-live"), widget=DATE)
+    template = forms.ModelChoiceField(
+        label=_("Methodology template"),
+        queryset=MethodologyTemplate.objects.all(),
+        required=False,
+        empty_label=_("Built-in six-phase template"),
+    )
+
+
+class ProjectUpdateForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Project
+        fields = ["name", "client_name", "description", "status", "planned_start", "planned_golive", "actual_golive"]
+        widgets = {
+            "planned_start": DATE,
+            "planned_golive": DATE,
+            "actual_golive": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class MembershipAddForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        try:
+            return get_user_model().objects.get(username=username, is_active=True)
+        except get_user_model().DoesNotExist:
+            raise forms.ValidationError(_("No active user is called %(name)s.") % {"name": username}) from None
+
+
+class PhaseStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Phase.Status.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TaskForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Task
+        fields = [
+            "phase",
+            "title",
+            "description",
+            "owner",
+            "start",
+            "due",
+            "progress",
+            "status",
+            "depends_on",
+            "is_deliverable",
+            "internal",
+        ]
+        widgets = {"start": DATE, "due": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = project.phases.all()
+        self.fields["owner"].queryset = get_user_model().objects.filter(memberships__project=project)
+        others = project.tasks.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["depends_on"].queryset = others
+        self.fields["depends_on"].required = False
+
+    def _post_clean(self):
+        # Validation of the instance happens in the service, which owns the rules.
+        pass
+
+
+class SaveTemplateForm(forms.Form):
+    name = forms.CharField(label=_("Template name"), max_length=120)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ApprovalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(Approval.Decision.APPROVED, _("Approve")), (Approval.Decision.REJECTED, _("Reject"))],
+    )
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class TokenCreateForm(forms.Form):
+    expiry_days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)

@@ -1,0 +1,57 @@
+"""Access for dashboard and portal views: the project from the URL, scoped, and a capability.
+
+Modelled on Django's access mixins: one hook per concern. An unknown project or one the
+user is not a member of answers 404; a missing capability answers 403.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from projects import selectors
+from projects.roles import Capability, can
+
+
+class ProjectAccessMixin(LoginRequiredMixin):
+    capability: Capability | None = None
+    project_url_kwarg = "code"
+
+    def get_capability(self) -> Capability:
+        if self.capability is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} must set 'capability'.")
+        return self.capability
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.project = selectors.project_get(user=request.user, code=kwargs[self.project_url_kwarg])
+        if not can(request.user, self.project, self.get_capability()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("project", self.project)
+        return super().get_context_data(**kwargs)
+
+
+def call_service(form, service, **kwargs):
+    """Run a service for a form view; put its refusal on the form. Returns the result or None.
+
+    ``DomainError`` goes to its field (or the form), ``ValidationError`` to its fields, so
+    the page shows the same message the API would.
+    """
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+    from erpimpl.errors import DomainError
+
+    try:
+        return service(**kwargs)
+    except DomainError as exc:
+        field = exc.field if exc.field in form.fields else None
+        form.add_error(field, exc.message)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(NON_FIELD_ERRORS, exc.messages)
+    return None

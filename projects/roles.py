@@ -1,0 +1,111 @@
+"""The role table: who may do what on a project. The one place that decides it.
+
+Every door (dashboard views, portal, API, exports, downloads, Celery-started work) asks
+``can()`` or ``require()``; querysets are narrowed with ``visible_to(user)`` before they
+are filtered, so an object of another project answers 404.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PM = "pm", _("Project manager")
+    CONSULTANT = "consultant", _("Consultant")
+    SPONSOR = "sponsor", _("Sponsor")
+    KEY_USER = "key_user", _("Key user")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Capability(StrEnum):
+    VIEW = "projects.view"  # read client-visible content
+    VIEW_INTERNAL = "projects.view_internal"  # read internal notes, risks, estimates
+    EDIT = "projects.edit_content"  # phase content, plans, designs, features, test cases
+    PARTICIPATE = "projects.participate"  # execute UAT runs, log defects/incidents, comment
+    UPLOAD_DATA = "datamigration.upload_data"  # upload master data, start validation runs
+    RUN_JOBS = "projects.run_jobs"  # start loads, readiness checks, cutover tasks
+    APPROVE = "projects.approve"  # sign-offs: design, UAT, go/no-go, phase gates
+    MANAGE = "projects.manage"  # members, project settings, delete
+
+
+C = Capability
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.PM: frozenset(Capability),
+    Role.CONSULTANT: frozenset({C.VIEW, C.VIEW_INTERNAL, C.EDIT, C.PARTICIPATE, C.UPLOAD_DATA, C.RUN_JOBS}),
+    Role.SPONSOR: frozenset({C.VIEW, C.PARTICIPATE, C.APPROVE}),
+    Role.KEY_USER: frozenset({C.VIEW, C.PARTICIPATE, C.UPLOAD_DATA}),
+    Role.VIEWER: frozenset({C.VIEW}),
+}
+
+#: Roles of the consulting firm; the others belong to the client's project team.
+FIRM_ROLES = frozenset({Role.PM, Role.CONSULTANT})
+CLIENT_ROLES = frozenset({Role.SPONSOR, Role.KEY_USER, Role.VIEWER})
+
+NOT_ALLOWED = "Your role on this project does not allow this."
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def roles_of(user) -> dict[int, str]:
+    """``{project_id: role}`` for the user. Read fresh: a revoked membership counts at once."""
+    if not _active(user):
+        return {}
+    from projects.models import Membership
+
+    return dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
+
+
+def role_of(user, project) -> str | None:
+    if not _active(user):
+        return None
+    from projects.models import Membership
+
+    project_id = getattr(project, "pk", project)
+    return Membership.objects.filter(user=user, project_id=project_id).values_list("role", flat=True).first()
+
+
+def capabilities_of(user, project) -> frozenset[Capability]:
+    if not _active(user):
+        return frozenset()
+    if user.is_staff:
+        return frozenset(Capability)
+    role = role_of(user, project)
+    return ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def can(user, project, capability: Capability) -> bool:
+    return capability in capabilities_of(user, project)
+
+
+def require(user, project, capability: Capability) -> None:
+    """Raise ``PermissionDenied`` unless the user holds the capability on the project."""
+    if not can(user, project, capability):
+        raise PermissionDenied(NOT_ALLOWED)
+
+
+def roles_with(capability: Capability) -> list[str]:
+    return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+
+
+def project_ids_with(user, capability: Capability):
+    """A subquery of project ids where the user holds the capability; ``None`` means all (staff)."""
+    from projects.models import Membership
+
+    if not _active(user):
+        return Membership.objects.none().values("project_id")
+    if user.is_staff:
+        return None
+    return Membership.objects.filter(user=user, role__in=roles_with(capability)).values("project_id")
+
+
+def is_client_only(user) -> bool:
+    """True for users who belong to projects only through client roles (they use the portal)."""
+    if user.is_staff:
+        return False
+    roles = set(roles_of(user).values())
+    return bool(roles) and roles <= CLIENT_ROLES

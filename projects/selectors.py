@@ -1,0 +1,117 @@
+"""Read queries of the projects app, shared by dashboard, portal, API and jobs."""
+
+from dataclasses import dataclass
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Avg, Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from projects.models import Approval, Membership, Milestone, Phase, Project, Task
+from projects.roles import Capability, can, project_ids_with
+
+
+def project_list(*, user, filters=None, request=None):
+    from projects.filters import ProjectFilterSet
+
+    qs = Project.objects.visible_to(user).prefetch_related(
+        Prefetch("phases", queryset=Phase.objects.annotate(task_progress=Avg("tasks__progress")))
+    )
+    if filters is not None:
+        qs = ProjectFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+def project_get(*, user, code: str) -> Project:
+    return get_object_or_404(Project.objects.visible_to(user), code=code)
+
+
+@dataclass(frozen=True)
+class PhaseProgress:
+    phase: Phase
+    progress: int  # 0-100, the mean progress of the phase's tasks
+
+
+def phase_progress(*, project: Project, user) -> list[PhaseProgress]:
+    """Each phase with the mean progress of the tasks the user can see."""
+    tasks = Task.objects.visible_to(user).filter(project=project)
+    means = dict(tasks.values("phase_id").annotate(mean=Avg("progress")).values_list("phase_id", "mean"))
+    return [
+        PhaseProgress(phase=phase, progress=int(round(means.get(phase.pk) or 0)))
+        for phase in project.phases.select_related("gate_approval").order_by("order")
+    ]
+
+
+def current_phase(phases: list[Phase]) -> Phase | None:
+    """The phase in progress (the latest, if several overlap), else the first not completed."""
+    in_progress = [p for p in phases if p.status == Phase.Status.IN_PROGRESS]
+    if in_progress:
+        return in_progress[-1]
+    return next((p for p in phases if p.status != Phase.Status.COMPLETED), None)
+
+
+def overall_progress(rows: list[PhaseProgress]) -> int:
+    return int(round(sum(r.progress for r in rows) / len(rows))) if rows else 0
+
+
+def milestone_list(*, user, filters=None, request=None):
+    from projects.filters import MilestoneFilterSet
+
+    qs = Milestone.objects.visible_to(user).select_related("project", "phase")
+    return MilestoneFilterSet(filters, queryset=qs, request=request).qs if filters is not None else qs
+
+
+def task_list(*, user, filters=None, request=None):
+    from projects.filters import TaskFilterSet
+
+    qs = Task.objects.visible_to(user).select_related("project", "phase", "owner").prefetch_related("depends_on")
+    return TaskFilterSet(filters, queryset=qs, request=request).qs if filters is not None else qs
+
+
+def membership_list(*, user):
+    return Membership.objects.visible_to(user).select_related("project", "user")
+
+
+def phase_list(*, user):
+    return Phase.objects.visible_to(user).select_related("project", "gate_approval")
+
+
+def approval_list(*, user):
+    return Approval.objects.visible_to(user).select_related(
+        "project", "requested_by", "approver", "decided_by", "content_type"
+    )
+
+
+def approvals_waiting_for(*, user, project: Project):
+    """Pending sign-offs this user may decide on the project."""
+    if not can(user, project, Capability.APPROVE):
+        return Approval.objects.none()
+    return (
+        approval_list(user=user)
+        .filter(project=project, decision=Approval.Decision.PENDING)
+        .filter(Q(approver__isnull=True) | Q(approver=user))
+    )
+
+
+def tasks_owned_by(*, user, project: Project):
+    return task_list(user=user).filter(project=project, owner=user).exclude(status=Task.Status.DONE)
+
+
+def project_member_counts(*, project: Project) -> dict[str, int]:
+    return dict(project.memberships.values("role").annotate(n=Count("pk")).values_list("role", "n"))
+
+
+def audit_entries(*, user, project: Project | None = None, target=None):
+    """Audit entries the user may read: their projects only, internal ones for firm roles."""
+    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    visible = project_ids_with(user, Capability.VIEW)
+    if visible is not None:
+        internal_ok = project_ids_with(user, Capability.VIEW_INTERNAL)
+        qs = qs.filter(additional_data__project_id__in=visible).filter(
+            Q(additional_data__internal=False) | Q(additional_data__project_id__in=internal_ok)
+        )
+    if project is not None:
+        qs = qs.filter(additional_data__project_id=project.pk)
+    if target is not None:
+        qs = qs.filter(content_type=ContentType.objects.get_for_model(target), object_pk=str(target.pk))
+    return qs

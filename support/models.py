@@ -1,0 +1,1 @@
+"""Models of the Support app (built by its own issue)."""

@@ -1,0 +1,1 @@
+"""Models of the Testing app (built by its own issue)."""
