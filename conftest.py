@@ -145,3 +145,53 @@ def api_client_for():
         return client
 
     return make
+
+
+# --- browser tests (Playwright driving Debian's chromium) -----------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+class BrowserSession:
+    """A page plus what the console said. ``login`` signs in through the real form."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.console_errors: list[str] = []
+        page.on("console", lambda msg: self.console_errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
+
+    def goto(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def login(self, username: str, password: str = "pw-for-tests-1"):
+        self.goto("/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser(_chromium, live_server):
+    """A fresh browser context on the live server. Use with ``django_db(transaction=True)``."""
+    context = _chromium.new_context(locale="en-US")
+    session = BrowserSession(context.new_page(), live_server.url)
+    yield session
+    context.close()
