@@ -22,17 +22,11 @@ API_APPS = [
 
 
 def _app_routes():
-    from importlib import import_module
+    from erpimpl.urls_util import optional_include
 
     routes = []
     for label, module in API_APPS:
-        try:
-            import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module.startswith(exc.name):
-                raise
-            continue  # the app has no API yet
-        routes.append(path(f"{label}/", include((module, f"{label}-api"))))
+        routes += optional_include(f"{label}/", module, f"{label}-api")
     return routes
 
 

@@ -5,6 +5,29 @@ from django.urls import include, path
 
 from erpimpl import api
 from erpimpl.health import healthz
+from erpimpl.urls_util import optional_include
+
+#: Apps whose pages hang off a project: ``<app>/urls.py`` (namespace = label) is mounted at
+#: ``/projects/<code>/<label>/`` and ``<app>/portal_urls.py`` (``<label>-portal``) at
+#: ``/portal/<code>/<label>/``, when the module exists.
+PHASE_APPS = [
+    ("discovery", "phases.discovery"),
+    ("design", "phases.design"),
+    ("development", "phases.development"),
+    ("datamigration", "datamigration"),
+    ("testing", "testing"),
+    ("golive", "golive"),
+    ("support", "support"),
+]
+
+
+def _phase_app_routes():
+    routes = []
+    for label, package in PHASE_APPS:
+        routes += optional_include(f"projects/<str:code>/{label}/", f"{package}.urls", label)
+        routes += optional_include(f"portal/<str:code>/{label}/", f"{package}.portal_urls", f"{label}-portal")
+    return routes
+
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -14,6 +37,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api.urlpatterns)),
     path("api/", include(api.schema_urlpatterns)),
+    *_phase_app_routes(),
     path("", include("projects.urls")),
 ]
 

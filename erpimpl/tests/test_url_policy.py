@@ -38,7 +38,6 @@ def _covered_by_apps() -> set[str]:
     return covered
 
 
-
 def test_every_route_has_a_policy_and_an_isolation_test():
     names = set(_route_names(get_resolver()))
     names = {n for n in names if not n.endswith("api-root")}

@@ -20,3 +20,22 @@ def percent_class(value: int) -> str:
     """A Bootstrap colour for a progress value."""
     value = int(value or 0)
     return "bg-success" if value >= 100 else "bg-info" if value >= 50 else "bg-primary"
+
+
+@register.simple_tag
+def project_nav(project, portal=False):
+    """Links of every app's project pages, from ``AppConfig.nav_items`` (or ``portal_nav_items``).
+
+    Each item is ``(title, url_name)``; the URL takes the project code.
+    """
+    from django.apps import apps
+    from django.urls import NoReverseMatch, reverse
+
+    links = []
+    for config in apps.get_app_configs():
+        for title, url_name in getattr(config, "portal_nav_items" if portal else "nav_items", ()):
+            try:
+                links.append((title, reverse(url_name, args=[project.code])))
+            except NoReverseMatch:
+                continue
+    return links
