@@ -4,7 +4,7 @@ Each app declares its routes in ``<app>/api/urls.py`` (a router); they are mount
 under the app label, NetBox-style.
 """
 
-from django.urls import include, path
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from projects.api import auth_views
