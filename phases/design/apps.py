@@ -6,3 +6,15 @@ class DesignConfig(AppConfig):
     name = "phases.design"
     label = "design"
     verbose_name = _("Design")
+    nav_items = [
+        (_("Process designs"), "design:design_list"),
+        (_("Function descriptions"), "design:function_list"),
+        (_("Technical requirements"), "design:technical_list"),
+        (_("Design coverage"), "design:coverage"),
+    ]
+    portal_nav_items = [(_("Design sign-off"), "design-portal:signoff_list")]
+
+    def ready(self):
+        from phases.design import audit
+
+        audit.register_models()
