@@ -200,3 +200,97 @@ def browser(_chromium, live_server):
     session = BrowserSession(context.new_page(), live_server.url)
     yield session
     context.close()
+
+
+# --- a real Celery worker process ------------------------------------------------------
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database the tests use right now (the test database), for a child process."""
+    from django.db import connection
+
+    cfg = connection.settings_dict
+    if cfg["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{cfg['NAME']}"
+    auth = cfg["USER"] + (f":{cfg['PASSWORD']}" if cfg.get("PASSWORD") else "")
+    return f"postgres://{auth}@{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}/{cfg['NAME']}"
+
+
+class WorkerProcess:
+    """``celery -A erpimpl worker`` as a child process, on the tests' database and broker."""
+
+    def __init__(self, queues: str = "default,migrations", extra_env: dict | None = None, tmp_path=None):
+        self.queues = queues
+        self.extra_env = extra_env or {}
+        self.log_path = (tmp_path or settings.VAR_DIR) / f"worker-{os.getpid()}-{id(self)}.log"
+        self.process = None
+
+    def start(self, timeout: float = 60):
+        import subprocess
+        import sys
+        import time
+
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url_for_subprocess(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "DJANGO_SETTINGS_MODULE": "erpimpl.settings",
+            **self.extra_env,
+        }
+        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "erpimpl",
+                "worker",
+                "-P",
+                "solo",
+                "-Q",
+                self.queues,
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()}")
+            if " ready." in self.log_path.read_text():
+                return self
+            time.sleep(0.2)
+        raise RuntimeError(f"worker not ready after {timeout}s:\n{self.log_path.read_text()}")
+
+    def stop(self, kill: bool = False):
+        if self.process and self.process.poll() is None:
+            (self.process.kill if kill else self.process.terminate)()
+            self.process.wait(timeout=30)
+        if getattr(self, "log", None):
+            self.log.close()
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+
+@pytest.fixture
+def celery_worker_process(tmp_path):
+    """Start a worker with ``celery_worker_process.start()``; it is stopped after the test."""
+    workers = []
+
+    def make(**kwargs):
+        worker = WorkerProcess(tmp_path=tmp_path, **kwargs)
+        workers.append(worker)
+        return worker.start()
+
+    yield make
+    for worker in workers:
+        worker.stop()

@@ -185,6 +185,7 @@ class Approval(ProjectScopedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("approvers notified at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

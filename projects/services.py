@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from projects.models import (
     Task,
     TemplateItem,
 )
-from projects.roles import Capability, Role, can, require
+from projects.roles import Capability, Role, can, require, roles_with
 from projects.updating import apply_update, lock
 
 CANNOT_CREATE_PROJECT = "Only the consulting firm's consultants may create projects."
@@ -417,7 +418,47 @@ def approval_request(*, project: Project, by, title: str, target=None, approver=
     )
     approval.full_clean()
     approval.save()
+    from projects.tasks import approval_notify_task
+
+    approval_notify_task.delay_on_commit(approval.pk)
     return approval
+
+
+def approval_recipients(approval: Approval) -> list:
+    """The named approver, or every member who may approve on the project."""
+    if approval.approver_id:
+        return [approval.approver]
+    members = approval.project.memberships.select_related("user").filter(
+        role__in=roles_with(Capability.APPROVE), user__is_active=True
+    )
+    return [m.user for m in members]
+
+
+def approval_notify(*, approval_id: int) -> bool:
+    """E-mail the approvers that a sign-off waits for them. Runs once per approval.
+
+    The row is claimed with a conditional UPDATE inside the transaction that sends the
+    mail: a redelivered task finds it claimed and sends nothing; a failed send rolls the
+    claim back so the retry sends it. Returns whether this call sent the notice.
+    """
+    with transaction.atomic():
+        claimed = Approval.objects.filter(
+            pk=approval_id, notified_at__isnull=True, decision=Approval.Decision.PENDING
+        ).update(notified_at=timezone.now())
+        if not claimed:
+            return False
+        approval = Approval.objects.select_related("project", "requested_by").get(pk=approval_id)
+        recipients = [u.email for u in approval_recipients(approval) if u.email]
+        if recipients:
+            send_mail(
+                subject=_("[%(code)s] Sign-off waiting for you: %(title)s")
+                % {"code": approval.project.code, "title": approval.title},
+                message=_("%(who)s asks for your decision on “%(title)s” in project %(project)s.")
+                % {"who": approval.requested_by, "title": approval.title, "project": approval.project},
+                from_email=None,
+                recipient_list=recipients,
+            )
+    return True
 
 
 @audited

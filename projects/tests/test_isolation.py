@@ -1,0 +1,344 @@
+"""Tenant isolation and the role matrix of the projects app (pages and API)."""
+
+import pytest
+from django.urls import reverse
+
+from projects.models import Approval, Task
+from projects.tests.factories import ApprovalFactory, MilestoneFactory, TaskFactory
+from projects.tests.isolation import assert_detail_hidden, assert_list_scoped, ids_in
+
+pytestmark = pytest.mark.django_db
+
+COVERED_ROUTES = {
+    "projects:dashboard",
+    "projects:project_create",
+    "projects:project_detail",
+    "projects:project_edit",
+    "projects:plan",
+    "projects:task_create",
+    "projects:task_edit",
+    "projects:task_delete",
+    "projects:phase_status",
+    "projects:phase_gate",
+    "projects:approval_decide",
+    "projects:member_add",
+    "projects:member_remove",
+    "projects:save_template",
+    "projects:audit",
+    "projects-portal:home",
+    "projects-portal:project",
+    "projects-api:project-list",
+    "projects-api:project-detail",
+    "projects-api:project-save-as-template",
+    "projects-api:template-list",
+    "projects-api:template-detail",
+    "projects-api:membership-list",
+    "projects-api:membership-detail",
+    "projects-api:phase-list",
+    "projects-api:phase-detail",
+    "projects-api:phase-request-gate",
+    "projects-api:milestone-list",
+    "projects-api:milestone-detail",
+    "projects-api:task-list",
+    "projects-api:task-detail",
+    "projects-api:approval-list",
+    "projects-api:approval-detail",
+    "projects-api:approval-decide",
+    "projects-api:auditentry-list",
+    "projects-api:auditentry-detail",
+}
+
+ROLES = ["pm", "consultant", "sponsor", "key_user", "viewer", "outsider"]
+
+
+@pytest.fixture
+def theirs(other_project):
+    """One object of every kind in the other project."""
+    return {
+        "task": TaskFactory(project=other_project),
+        "milestone": MilestoneFactory(project=other_project),
+        "approval": ApprovalFactory(project=other_project),
+        "phase": other_project.phases.first(),
+        "membership": other_project.memberships.first(),
+    }
+
+
+# --- isolation -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["pm", "viewer"])
+def test_lists_show_only_the_callers_project(role, personas, project, other_project, theirs, api_client_for):
+    client = api_client_for(personas[role])
+    mine_task = TaskFactory(project=project)
+    assert_list_scoped(client, reverse("projects-api:task-list"), mine={mine_task.pk}, theirs={theirs["task"].pk})
+    assert_list_scoped(client, reverse("projects-api:project-list"), mine={project.pk}, theirs={other_project.pk})
+    assert_list_scoped(
+        client,
+        reverse("projects-api:phase-list"),
+        mine=set(project.phases.values_list("pk", flat=True)),
+        theirs=set(other_project.phases.values_list("pk", flat=True)),
+    )
+    assert_list_scoped(client, reverse("projects-api:milestone-list"), mine=set(), theirs={theirs["milestone"].pk})
+    assert_list_scoped(client, reverse("projects-api:approval-list"), mine=set(), theirs={theirs["approval"].pk})
+    assert_list_scoped(
+        client,
+        reverse("projects-api:membership-list"),
+        mine=set(),
+        theirs=set(other_project.memberships.values_list("pk", flat=True)),
+    )
+
+
+def test_filtering_by_another_projects_code_is_rejected_not_leaked(viewer, other_project, theirs, api_client_for):
+    response = api_client_for(viewer).get(reverse("projects-api:task-list"), {"project": other_project.code})
+    assert response.status_code == 400
+    assert theirs["task"].title not in response.content.decode()
+
+
+def test_every_detail_and_action_of_another_project_answers_404(
+    viewer, consultant, pm, sponsor, other_project, theirs, api_client_for
+):
+    for user in (viewer, consultant, pm, sponsor):
+        client = api_client_for(user)
+        assert_detail_hidden(client, reverse("projects-api:task-detail", args=[theirs["task"].pk]))
+        assert_detail_hidden(client, reverse("projects-api:milestone-detail", args=[theirs["milestone"].pk]))
+        assert_detail_hidden(client, reverse("projects-api:project-detail", args=[other_project.code]))
+        assert_detail_hidden(
+            client, reverse("projects-api:phase-detail", args=[theirs["phase"].pk]), methods=("get", "patch")
+        )
+        assert_detail_hidden(
+            client, reverse("projects-api:approval-detail", args=[theirs["approval"].pk]), methods=("get",)
+        )
+        for name, pk in [
+            ("projects-api:approval-decide", theirs["approval"].pk),
+            ("projects-api:phase-request-gate", theirs["phase"].pk),
+        ]:
+            assert client.post(reverse(name, args=[pk]), {"decision": "approved"}, format="json").status_code == 404
+        assert (
+            client.post(
+                reverse("projects-api:project-save-as-template", args=[other_project.code]),
+                {"name": "steal"},
+                format="json",
+            ).status_code
+            == 404
+        )
+
+
+def test_creating_in_another_project_is_refused_and_stores_nothing(pm, other_project, api_client_for):
+    before = Task.objects.filter(project=other_project).count()
+    response = api_client_for(pm).post(
+        reverse("projects-api:task-list"),
+        {"project": other_project.code, "phase": "design", "title": "x"},
+        format="json",
+    )
+    assert response.status_code == 400 and "project" in response.json()
+    assert Task.objects.filter(project=other_project).count() == before
+
+
+def test_the_audit_trail_of_another_project_is_invisible(pm, project, other_project, theirs, api_client_for):
+    TaskFactory(project=project)
+    response = api_client_for(pm).get(reverse("projects-api:auditentry-list"))
+    project_ids = {row["project_id"] for row in response.json()["results"]}
+    assert project_ids and other_project.pk not in project_ids
+
+
+def test_outsider_pages_of_another_project_answer_404(outsider, project, client):
+    client.force_login(outsider)
+    for name in [
+        "projects:project_detail",
+        "projects:plan",
+        "projects:audit",
+        "projects:project_edit",
+        "projects:task_create",
+        "projects:save_template",
+        "projects-portal:project",
+    ]:
+        assert client.get(reverse(name, args=[project.code])).status_code == 404, name
+    task = TaskFactory(project=project)
+    assert client.get(reverse("projects:task_edit", args=[project.code, task.pk])).status_code == 404
+    assert client.post(reverse("projects:task_delete", args=[project.code, task.pk])).status_code == 404
+    assert Task.objects.filter(pk=task.pk).exists()
+
+
+def test_removing_a_member_takes_effect_on_the_next_request(viewer, pm, project, api_client_for):
+    client = api_client_for(viewer)
+    url = reverse("projects-api:project-detail", args=[project.code])
+    assert client.get(url).status_code == 200
+    project.memberships.get(user=viewer).delete()
+    assert client.get(url).status_code == 404
+
+
+# --- client roles never see internal content -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "role,sees_internal",
+    [("pm", True), ("consultant", True), ("sponsor", False), ("key_user", False), ("viewer", False)],
+)
+def test_internal_items_are_hidden_from_client_roles(role, sees_internal, personas, project, api_client_for, client):
+    internal_task = TaskFactory(project=project, internal=True, title="Internal estimate")
+    internal_ms = MilestoneFactory(project=project, internal=True, title="Internal checkpoint")
+    api = api_client_for(personas[role])
+    assert (internal_task.pk in ids_in(api.get(reverse("projects-api:task-list"), {"page_size": 200}))) is sees_internal
+    assert (internal_ms.pk in ids_in(api.get(reverse("projects-api:milestone-list")))) is sees_internal
+    assert api.get(reverse("projects-api:task-detail", args=[internal_task.pk])).status_code == (
+        200 if sees_internal else 404
+    )
+    client.force_login(personas[role])
+    page = client.get(reverse("projects:plan", args=[project.code])).content.decode()
+    assert ("Internal estimate" in page) is sees_internal
+    portal = client.get(reverse("projects-portal:project", args=[project.code])).content.decode()
+    assert "Internal checkpoint" not in portal
+
+
+# --- role matrix (API) -----------------------------------------------------------------
+
+MATRIX = {
+    # action: expected status per role
+    "update_project": {"pm": 200, "consultant": 403, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 404},
+    "create_task": {"pm": 201, "consultant": 201, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 400},
+    "update_task": {"pm": 200, "consultant": 200, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 404},
+    "delete_milestone": {"pm": 204, "consultant": 204, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 404},
+    "update_phase": {"pm": 200, "consultant": 200, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 404},
+    "add_member": {"pm": 201, "consultant": 403, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 400},
+    "request_signoff": {"pm": 201, "consultant": 201, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 400},
+    "decide_signoff": {"pm": 200, "consultant": 403, "sponsor": 200, "key_user": 403, "viewer": 403, "outsider": 404},
+    "save_template": {"pm": 201, "consultant": 201, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 404},
+}
+
+
+def _do(action, client, project, user_factory):
+    from projects.tests.factories import UserFactory
+
+    if action == "update_project":
+        return client.patch(
+            reverse("projects-api:project-detail", args=[project.code]),
+            {"version": project.version, "name": "Renamed"},
+            format="json",
+        )
+    if action == "create_task":
+        return client.post(
+            reverse("projects-api:task-list"),
+            {"project": project.code, "phase": "design", "title": "New"},
+            format="json",
+        )
+    if action == "update_task":
+        task = TaskFactory(project=project)
+        return client.patch(
+            reverse("projects-api:task-detail", args=[task.pk]), {"version": 1, "progress": 50}, format="json"
+        )
+    if action == "delete_milestone":
+        return client.delete(reverse("projects-api:milestone-detail", args=[MilestoneFactory(project=project).pk]))
+    if action == "update_phase":
+        phase = project.phases.get(kind="design")
+        return client.patch(
+            reverse("projects-api:phase-detail", args=[phase.pk]),
+            {"version": phase.version, "status": "in_progress"},
+            format="json",
+        )
+    if action == "add_member":
+        return client.post(
+            reverse("projects-api:membership-list"),
+            {"project": project.code, "user": UserFactory().username, "role": "viewer"},
+            format="json",
+        )
+    if action == "request_signoff":
+        return client.post(
+            reverse("projects-api:approval-list"), {"project": project.code, "title": "Sign-off"}, format="json"
+        )
+    if action == "decide_signoff":
+        approval = ApprovalFactory(project=project)
+        return client.post(
+            reverse("projects-api:approval-decide", args=[approval.pk]), {"decision": "approved"}, format="json"
+        )
+    if action == "save_template":
+        return client.post(
+            reverse("projects-api:project-save-as-template", args=[project.code]),
+            {"name": f"T-{user_factory}"},
+            format="json",
+        )
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("action", sorted(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(action, role, personas, project, api_client_for):
+    response = _do(action, api_client_for(personas[role]), project, role)
+    assert response.status_code == MATRIX[action][role], response.content
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_anonymous_and_every_role_reads_per_the_table(role, personas, project, api_client_for):
+    assert api_client_for().get(reverse("projects-api:task-list")).status_code == 401
+    expected = 404 if role == "outsider" else 200
+    assert (
+        api_client_for(personas[role]).get(reverse("projects-api:project-detail", args=[project.code])).status_code
+        == expected
+    )
+
+
+# --- role matrix (pages) ---------------------------------------------------------------
+
+PAGE_MATRIX = {
+    "projects:project_detail": {"pm": 200, "consultant": 200, "sponsor": 200, "key_user": 200, "viewer": 200},
+    "projects:plan": {"pm": 200, "consultant": 200, "sponsor": 200, "key_user": 200, "viewer": 200},
+    "projects:audit": {"pm": 200, "consultant": 200, "sponsor": 200, "key_user": 200, "viewer": 200},
+    "projects:project_edit": {"pm": 200, "consultant": 403, "sponsor": 403, "key_user": 403, "viewer": 403},
+    "projects:task_create": {"pm": 200, "consultant": 200, "sponsor": 403, "key_user": 403, "viewer": 403},
+    "projects:save_template": {"pm": 200, "consultant": 200, "sponsor": 403, "key_user": 403, "viewer": 403},
+    "projects-portal:project": {"pm": 200, "consultant": 200, "sponsor": 200, "key_user": 200, "viewer": 200},
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_MATRIX))
+@pytest.mark.parametrize("role", ["pm", "consultant", "sponsor", "key_user", "viewer"])
+def test_page_role_matrix(name, role, personas, project, client):
+    client.force_login(personas[role])
+    assert client.get(reverse(name, args=[project.code])).status_code == PAGE_MATRIX[name][role]
+
+
+@pytest.mark.parametrize("role,expected", [("pm", 302), ("consultant", 403), ("viewer", 403)])
+def test_page_writes_follow_the_role_table(role, expected, personas, project, client):
+    client.force_login(personas[role])
+    phase = project.phases.get(kind="design")
+    response = client.post(
+        reverse("projects:member_add", args=[project.code]), {"username": "nobody", "role": "viewer"}
+    )
+    assert response.status_code == expected
+    response = client.post(reverse("projects:phase_gate", args=[project.code, phase.pk]))
+    assert response.status_code == (302 if role in ("pm", "consultant") else 403)
+
+
+def test_only_an_approver_may_decide_from_the_page(project, key_user, sponsor, pm, client):
+    approval = ApprovalFactory(project=project, requested_by=pm)
+    url = reverse("projects:approval_decide", args=[project.code, approval.pk])
+    client.force_login(key_user)
+    assert client.post(url, {"decision": "approved"}).status_code == 403
+    client.force_login(sponsor)
+    assert client.post(url, {"decision": "approved"}).status_code == 302
+    assert Approval.objects.get(pk=approval.pk).decision == "approved"
+
+
+def test_anonymous_users_are_sent_to_login(project, client):
+    response = client.get(reverse("projects:project_detail", args=[project.code]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_other_routes_are_scoped(pm, project, client, outsider):
+    client.force_login(pm)
+    assert client.get(reverse("projects:dashboard")).status_code == 200
+    assert client.get(reverse("projects:project_create")).status_code in (200, 403)
+    assert client.get(reverse("projects-portal:home")).status_code in (200, 302)
+    task = TaskFactory(project=project)
+    assert client.get(reverse("projects:task_edit", args=[project.code, task.pk])).status_code == 200
+    phase = project.phases.first()
+    assert (
+        client.post(
+            reverse("projects:phase_status", args=[project.code, phase.pk]),
+            {"status": "in_progress", "version": phase.version},
+        ).status_code
+        == 302
+    )
+    member = project.memberships.exclude(user=pm).first() or project.memberships.first()
+    client.force_login(outsider)
+    assert client.post(reverse("projects:member_remove", args=[project.code, member.pk])).status_code == 404
+    assert client.get(reverse("projects-api:template-list")).status_code == 200
