@@ -1,0 +1,333 @@
+"""Serializers of the development API. Output serializers are read-only; writes validate an
+input serializer and call the service (which checks the capability on the target project).
+
+``complexity`` and ``estimate_days`` are internal: they are left out of the output for
+callers without ``VIEW_INTERNAL`` on the item's project (client roles).
+"""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from phases.development.models import DevelopmentItem, Environment, Release
+from phases.development.selectors import internal_project_ids
+from phases.development.transitions import allowed_targets
+from projects.api.base import VersionField
+from projects.api.serializers import MemberField, UserBriefSerializer
+from projects.models import Project
+
+User = get_user_model()
+
+INTERNAL_FIELDS = ("complexity", "estimate_days")
+INTERNAL_HELP = "Internal: present only for the consulting firm's roles (PM, consultant)."
+
+
+def _visible(model):
+    class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+        queryset = model.objects.all()  # the schema's hint; lookups use get_queryset (scoped)
+
+        def get_queryset(self):
+            return model.objects.visible_to(self.context["request"].user)
+
+    return VisibleRelatedField
+
+
+class ProjectCodeField(serializers.SlugRelatedField):
+    """``project`` named by code, among projects the caller can see; anything else is 400."""
+
+    queryset = Project.objects.all()  # the schema's hint; lookups use get_queryset (scoped)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Project code.")
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self):
+        return Project.objects.visible_to(self.context["request"].user)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class DeveloperField(MemberField):
+    """A consultant or PM of the project, by username (the service checks the role)."""
+
+
+_ENUM_FIELDS: dict[str, type] = {}
+
+
+def enum_field(choices, component: str, *, blank: bool = False, **kwargs):
+    """A ChoiceField published as its own named enum component (no name collisions)."""
+    if component not in _ENUM_FIELDS:
+        values = [value for value, _label in choices] + ([""] if blank else [])
+        _ENUM_FIELDS[component] = extend_schema_field({"type": "string", "enum": values}, component_name=component)(
+            type(f"{component}Field", (serializers.ChoiceField,), {})
+        )
+    if blank:
+        kwargs.setdefault("allow_blank", True)
+    return _ENUM_FIELDS[component](choices=choices, **kwargs)
+
+
+VisibleEnvironmentField = _visible(Environment)
+VisibleReleaseField = _visible(Release)
+VisibleItemField = _visible(DevelopmentItem)
+
+
+class EnvironmentBriefSerializer(serializers.ModelSerializer):
+    kind = enum_field(Environment.Kind.choices, "EnvironmentKind", read_only=True)
+
+    class Meta:
+        model = Environment
+        fields = ["id", "name", "kind"]
+        read_only_fields = fields
+
+
+class ReleaseBriefSerializer(serializers.ModelSerializer):
+    status = enum_field(Release.Status.choices, "ReleaseStatus", read_only=True)
+
+    class Meta:
+        model = Release
+        fields = ["id", "code", "title", "status"]
+        read_only_fields = fields
+
+
+class ItemBriefSerializer(serializers.ModelSerializer):
+    type = enum_field(DevelopmentItem.Type.choices, "DevelopmentItemType", read_only=True)
+    status = enum_field(DevelopmentItem.Status.choices, "DevelopmentItemStatus", read_only=True)
+
+    class Meta:
+        model = DevelopmentItem
+        fields = ["id", "code", "title", "type", "status"]
+        read_only_fields = fields
+
+
+# --- development items -----------------------------------------------------------------
+
+
+class DevelopmentItemSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    assignee = UserBriefSerializer(read_only=True, allow_null=True)
+    target_environment = EnvironmentBriefSerializer(read_only=True, allow_null=True)
+    current_environment = EnvironmentBriefSerializer(read_only=True, allow_null=True)
+    target_release = ReleaseBriefSerializer(read_only=True, allow_null=True)
+    allowed_transitions = serializers.SerializerMethodField(help_text="The statuses this item may move to next.")
+    type = enum_field(DevelopmentItem.Type.choices, "DevelopmentItemType", read_only=True)
+    status = enum_field(DevelopmentItem.Status.choices, "DevelopmentItemStatus", read_only=True)
+    direction = enum_field(DevelopmentItem.Direction.choices, "InterfaceDirection", blank=True, read_only=True)
+    complexity = enum_field(
+        DevelopmentItem.Complexity.choices,
+        "DevelopmentItemComplexity",
+        blank=True,
+        required=False,  # not read_only: the schema must not list it as always present
+        help_text=INTERNAL_HELP,
+    )
+    estimate_days = serializers.DecimalField(
+        max_digits=6, decimal_places=1, required=False, allow_null=True, help_text=INTERNAL_HELP
+    )
+
+    class Meta:
+        model = DevelopmentItem
+        fields = [
+            "id",
+            "project",
+            "code",
+            "type",
+            "title",
+            "description",
+            "status",
+            "allowed_transitions",
+            "complexity",
+            "estimate_days",
+            "assignee",
+            "target_environment",
+            "target_release",
+            "current_environment",
+            "external_system",
+            "direction",
+            "protocol",
+            "frequency",
+            "data_objects",
+            "status_changed_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/DevelopmentItemStatus"}})
+    def get_allowed_transitions(self, item) -> list[str]:
+        return allowed_targets(item.status)
+
+    def _internal_ok(self, project_id) -> bool:
+        cache = self.context.setdefault("_internal_ids", {})
+        if "ids" not in cache:
+            request = self.context.get("request")
+            cache["ids"] = internal_project_ids(request.user) if request else set()
+        ids = cache["ids"]
+        return ids is None or project_id in ids
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self._internal_ok(instance.project_id):
+            for name in INTERNAL_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class _ItemFields(serializers.Serializer):
+    type = enum_field(DevelopmentItem.Type.choices, "DevelopmentItemType")
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    complexity = enum_field(
+        DevelopmentItem.Complexity.choices,
+        "DevelopmentItemComplexity",
+        blank=True,
+        required=False,
+        help_text=INTERNAL_HELP,
+    )
+    estimate_days = serializers.DecimalField(
+        max_digits=6, decimal_places=1, min_value=0, required=False, allow_null=True, help_text=INTERNAL_HELP
+    )
+    assignee = DeveloperField(
+        required=False, allow_null=True, help_text="Username of a consultant or PM of the project."
+    )
+    target_environment = VisibleEnvironmentField(required=False, allow_null=True)
+    target_release = VisibleReleaseField(required=False, allow_null=True)
+    external_system = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    direction = enum_field(DevelopmentItem.Direction.choices, "InterfaceDirection", blank=True, required=False)
+    protocol = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    frequency = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    data_objects = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class DevelopmentItemInputSerializer(_ItemFields):
+    project = ProjectCodeField()
+
+
+class DevelopmentItemUpdateSerializer(_ItemFields):
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, f in self.fields.items():
+            if name != "version":
+                f.required = False
+
+
+class TransitionSerializer(serializers.Serializer):
+    to_status = enum_field(DevelopmentItem.Status.choices, "DevelopmentItemStatus", help_text="The status to move to.")
+    version = VersionField()
+
+
+# --- environments ----------------------------------------------------------------------
+
+
+class EnvironmentSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kind = enum_field(Environment.Kind.choices, "EnvironmentKind", read_only=True)
+    status = enum_field(Environment.Status.choices, "EnvironmentStatus", read_only=True)
+
+    class Meta:
+        model = Environment
+        fields = [
+            "id",
+            "project",
+            "name",
+            "kind",
+            "order",
+            "url",
+            "software_version",
+            "status",
+            "last_refresh",
+            "description",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class _EnvironmentFields(serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+    kind = enum_field(Environment.Kind.choices, "EnvironmentKind", required=False)
+    order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+    url = serializers.URLField(required=False, allow_blank=True)
+    software_version = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    status = enum_field(Environment.Status.choices, "EnvironmentStatus", required=False)
+    last_refresh = serializers.DateTimeField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class EnvironmentInputSerializer(_EnvironmentFields):
+    project = ProjectCodeField()
+
+
+class EnvironmentUpdateSerializer(_EnvironmentFields):
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+
+
+# --- releases --------------------------------------------------------------------------
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    source_environment = EnvironmentBriefSerializer(read_only=True)
+    target_environment = EnvironmentBriefSerializer(read_only=True)
+    items = ItemBriefSerializer(many=True, read_only=True)
+    transported_by = UserBriefSerializer(read_only=True, allow_null=True)
+    status = enum_field(Release.Status.choices, "ReleaseStatus", read_only=True)
+
+    class Meta:
+        model = Release
+        fields = [
+            "id",
+            "project",
+            "code",
+            "title",
+            "description",
+            "source_environment",
+            "target_environment",
+            "items",
+            "planned_date",
+            "status",
+            "transported_at",
+            "transported_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class _ReleaseFields(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    source_environment = VisibleEnvironmentField()
+    target_environment = VisibleEnvironmentField()
+    planned_date = serializers.DateField(required=False, allow_null=True)
+    items = VisibleItemField(many=True, required=False, help_text="Ids of the development items to move.")
+
+
+class ReleaseInputSerializer(_ReleaseFields):
+    project = ProjectCodeField()
+
+
+class ReleaseUpdateSerializer(_ReleaseFields):
+    version = VersionField()
+    status = enum_field(
+        [(v, label) for v, label in Release.Status.choices if v != Release.Status.TRANSPORTED],
+        "ReleaseEditableStatus",
+        required=False,
+        help_text="Planned, failed or cancelled; a release becomes transported through the transport action.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title", "source_environment", "target_environment"):
+            self.fields[name].required = False
+
+
+class TransportSerializer(serializers.Serializer):
+    version = VersionField()

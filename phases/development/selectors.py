@@ -1,0 +1,81 @@
+"""Read queries of the development app, shared by the board, lists, API and other apps.
+
+Public for other apps (``testing``, ``golive``): ``development_item_list``,
+``environment_list``, ``release_list``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+
+from phases.development.models import DevelopmentItem, Environment, Release
+from phases.development.transitions import allowed_targets
+from projects.roles import Capability, project_ids_with
+
+
+def internal_project_ids(user):
+    """Project ids where the user may read internal figures (estimates); ``None`` means all."""
+    ids = project_ids_with(user, Capability.VIEW_INTERNAL)
+    return None if ids is None else set(ids.values_list("project_id", flat=True))
+
+
+def development_item_list(*, user, filters=None, request=None):
+    from phases.development.filters import DevelopmentItemFilterSet
+
+    qs = DevelopmentItem.objects.visible_to(user).select_related(
+        "project", "assignee", "target_environment", "target_release", "current_environment"
+    )
+    if filters is not None:
+        qs = DevelopmentItemFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+def development_item_get(*, user, pk: int, project=None) -> DevelopmentItem:
+    qs = development_item_list(user=user)
+    if project is not None:
+        qs = qs.filter(project=project)
+    return get_object_or_404(qs, pk=pk)
+
+
+def environment_list(*, user, filters=None, request=None):
+    from phases.development.filters import EnvironmentFilterSet
+
+    qs = Environment.objects.visible_to(user).select_related("project")
+    if filters is not None:
+        qs = EnvironmentFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+def release_list(*, user, filters=None, request=None):
+    from phases.development.filters import ReleaseFilterSet
+
+    qs = (
+        Release.objects.visible_to(user)
+        .select_related("project", "source_environment", "target_environment", "transported_by")
+        .prefetch_related("items")
+    )
+    if filters is not None:
+        qs = ReleaseFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    items: list = field(default_factory=list)
+
+
+def board_columns(items) -> list[BoardColumn]:
+    """The board: one column per status (in workflow order), each with its cards."""
+    columns = {value: BoardColumn(status=value, label=label) for value, label in DevelopmentItem.Status.choices}
+    for item in items:
+        item.allowed_targets = allowed_targets(item.status)
+        columns[item.status].items.append(item)
+    return list(columns.values())
+
+
+def status_counts(*, user, project) -> dict[str, int]:
+    rows = development_item_list(user=user).filter(project=project).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
