@@ -13,6 +13,10 @@ INTERNAL_ITEM_FIELDS = ["complexity", "estimate_days"]
 def register_models():
     from phases.development.models import DevelopmentItem, Environment, Release
 
-    auditlog.register(DevelopmentItem, exclude_fields=["updated_at", "version", *INTERNAL_ITEM_FIELDS])
+    auditlog.register(
+        DevelopmentItem,
+        exclude_fields=["updated_at", "version", *INTERNAL_ITEM_FIELDS],
+        m2m_fields={"requirements", "process_designs", "function_descriptions"},
+    )
     auditlog.register(Environment, exclude_fields=["updated_at", "version"])
     auditlog.register(Release, exclude_fields=["updated_at", "version"], m2m_fields={"items"})

@@ -119,6 +119,18 @@ class DevelopmentItem(ProjectScopedModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DESIGNED)
+    requirements = models.ManyToManyField(
+        "discovery.Requirement", verbose_name=_("requirements"), blank=True, related_name="development_items"
+    )
+    process_designs = models.ManyToManyField(
+        "design.ProcessDesign", verbose_name=_("process designs"), blank=True, related_name="development_items"
+    )
+    function_descriptions = models.ManyToManyField(
+        "design.FunctionDescription",
+        verbose_name=_("function descriptions"),
+        blank=True,
+        related_name="development_items",
+    )
     # Internal: hidden from client roles everywhere (serializers, templates, audit trail).
     complexity = models.CharField(_("complexity"), max_length=20, choices=Complexity.choices, blank=True)
     estimate_days = models.DecimalField(

@@ -20,19 +20,21 @@ def internal_project_ids(user):
     return None if ids is None else set(ids.values_list("project_id", flat=True))
 
 
-def development_item_list(*, user, filters=None, request=None):
+def development_item_list(*, user, filters=None, request=None, with_links=False):
     from phases.development.filters import DevelopmentItemFilterSet
 
     qs = DevelopmentItem.objects.visible_to(user).select_related(
         "project", "assignee", "target_environment", "target_release", "current_environment"
     )
+    if with_links:
+        qs = qs.prefetch_related("requirements", "process_designs", "function_descriptions")
     if filters is not None:
         qs = DevelopmentItemFilterSet(filters, queryset=qs, request=request).qs
     return qs
 
 
 def development_item_get(*, user, pk: int, project=None) -> DevelopmentItem:
-    qs = development_item_list(user=user)
+    qs = development_item_list(user=user, with_links=True)
     if project is not None:
         qs = qs.filter(project=project)
     return get_object_or_404(qs, pk=pk)

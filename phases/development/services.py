@@ -51,8 +51,8 @@ ITEM_FIELDS = {
     "frequency",
     "data_objects",
 }
-#: Links to the requirements and designs an item realises (set when those apps are present).
-ITEM_M2M_FIELDS: set[str] = set()
+#: Links to the requirements and designs an item realises.
+ITEM_M2M_FIELDS = {"requirements", "process_designs", "function_descriptions"}
 
 ENVIRONMENT_FIELDS = {"name", "kind", "order", "url", "software_version", "status", "last_refresh", "description"}
 RELEASE_FIELDS = {"title", "description", "source_environment", "target_environment", "planned_date", "items", "status"}
@@ -79,7 +79,7 @@ def _check_item_links(project: Project, fields: dict) -> None:
     _same_project(project, fields.get("target_release"), what="release", field="target_release")
     for name in ITEM_M2M_FIELDS:
         for obj in fields.get(name) or ():
-            _same_project(project, obj, what=obj._meta.verbose_name, field=name)
+            _same_project(project, obj, what=str(obj._meta.verbose_name), field=name)
 
 
 def _day(moment) -> str:

@@ -10,9 +10,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from phases.design.models import FunctionDescription, ProcessDesign
 from phases.development.models import DevelopmentItem, Environment, Release
 from phases.development.selectors import internal_project_ids
 from phases.development.transitions import allowed_targets
+from phases.discovery.models import Requirement
 from projects.api.base import VersionField
 from projects.api.serializers import MemberField, UserBriefSerializer
 from projects.models import Project
@@ -69,6 +71,30 @@ def enum_field(choices, component: str, *, blank: bool = False, **kwargs):
 VisibleEnvironmentField = _visible(Environment)
 VisibleReleaseField = _visible(Release)
 VisibleItemField = _visible(DevelopmentItem)
+VisibleRequirementField = _visible(Requirement)
+VisibleProcessDesignField = _visible(ProcessDesign)
+VisibleFunctionDescriptionField = _visible(FunctionDescription)
+
+
+class RequirementBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Requirement
+        fields = ["id", "code", "title"]
+        read_only_fields = fields
+
+
+class ProcessDesignBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProcessDesign
+        fields = ["id", "code", "name"]
+        read_only_fields = fields
+
+
+class FunctionDescriptionBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FunctionDescription
+        fields = ["id", "title"]
+        read_only_fields = fields
 
 
 class EnvironmentBriefSerializer(serializers.ModelSerializer):
@@ -108,6 +134,9 @@ class DevelopmentItemSerializer(serializers.ModelSerializer):
     target_environment = EnvironmentBriefSerializer(read_only=True, allow_null=True)
     current_environment = EnvironmentBriefSerializer(read_only=True, allow_null=True)
     target_release = ReleaseBriefSerializer(read_only=True, allow_null=True)
+    requirements = RequirementBriefSerializer(many=True, read_only=True)
+    process_designs = ProcessDesignBriefSerializer(many=True, read_only=True)
+    function_descriptions = FunctionDescriptionBriefSerializer(many=True, read_only=True)
     allowed_transitions = serializers.SerializerMethodField(help_text="The statuses this item may move to next.")
     type = enum_field(DevelopmentItem.Type.choices, "DevelopmentItemType", read_only=True)
     status = enum_field(DevelopmentItem.Status.choices, "DevelopmentItemStatus", read_only=True)
@@ -132,6 +161,9 @@ class DevelopmentItemSerializer(serializers.ModelSerializer):
             "type",
             "title",
             "description",
+            "requirements",
+            "process_designs",
+            "function_descriptions",
             "status",
             "allowed_transitions",
             "complexity",
@@ -196,6 +228,11 @@ class _ItemFields(serializers.Serializer):
     protocol = serializers.CharField(max_length=60, required=False, allow_blank=True)
     frequency = serializers.CharField(max_length=60, required=False, allow_blank=True)
     data_objects = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    requirements = VisibleRequirementField(many=True, required=False, help_text="Ids of the requirements realised.")
+    process_designs = VisibleProcessDesignField(many=True, required=False, help_text="Ids of the process designs.")
+    function_descriptions = VisibleFunctionDescriptionField(
+        many=True, required=False, help_text="Ids of the function descriptions realised."
+    )
 
 
 class DevelopmentItemInputSerializer(_ItemFields):

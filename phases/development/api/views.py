@@ -45,6 +45,9 @@ class DevelopmentItemViewSet(ServiceModelViewSet):
         "transition": C.EDIT,
     }
 
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("requirements", "process_designs", "function_descriptions")
+
     def perform_service_create(self, data):
         project = data.pop("project")
         return services.development_item_create(project=project, by=self.request.user, **data)
