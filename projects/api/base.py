@@ -7,6 +7,8 @@ custom actions. Writes never touch models directly: they validate an input seria
 and call the app's service, which checks the capability itself.
 """
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -67,6 +69,7 @@ class VersionField(serializers.IntegerField):
 def project_field(**kwargs):
     """``project`` named by code, among projects the caller can see; anything else is 400."""
 
+    @extend_schema_field(OpenApiTypes.STR)
     class VisibleProjectField(serializers.SlugRelatedField):
         def get_queryset(self):
             return Project.objects.visible_to(self.context["request"].user)

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,6 +21,7 @@ class UserBriefSerializer(serializers.ModelSerializer):
         return user.get_full_name() or user.username
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class MemberField(serializers.SlugRelatedField):
     """A user named by username, among members of the projects the caller can see."""
 
@@ -225,6 +227,7 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class TaskRefField(serializers.PrimaryKeyRelatedField):
     """Tasks the caller can see; the service refuses tasks of another project."""
 
