@@ -193,6 +193,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get explicit component names (one line per set).
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.models.Project.Status",
+        "PhaseStatusEnum": "projects.models.Phase.Status",
+        "TaskStatusEnum": "projects.models.Task.Status",
+        "PhaseKindEnum": "projects.models.PhaseKind",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------
