@@ -55,6 +55,12 @@ class Case(ProjectScopedModel):
         on_delete=models.SET_NULL,
         related_name="owned_test_cases",
     )
+    requirements = models.ManyToManyField(
+        "discovery.Requirement", verbose_name=_("requirements"), blank=True, related_name="test_cases"
+    )
+    development_items = models.ManyToManyField(
+        "development.DevelopmentItem", verbose_name=_("development items"), blank=True, related_name="test_cases"
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -112,8 +118,13 @@ class Cycle(ProjectScopedModel):
     name = models.CharField(_("name"), max_length=200)
     type = models.CharField(_("type"), max_length=20, choices=CaseType.choices, default=CaseType.FUNCTIONAL)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
-    environment_name = models.CharField(
-        _("environment"), max_length=100, blank=True, help_text=_("Where the cycle runs, e.g. UAT.")
+    environment = models.ForeignKey(
+        "development.Environment",
+        verbose_name=_("environment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="test_cycles",
     )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
@@ -359,7 +370,22 @@ class Defect(ProjectScopedModel):
     step_result = models.ForeignKey(
         StepResult, verbose_name=_("step"), null=True, blank=True, on_delete=models.SET_NULL, related_name="defects"
     )
-    environment_name = models.CharField(_("environment"), max_length=100, blank=True)
+    environment = models.ForeignKey(
+        "development.Environment",
+        verbose_name=_("environment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="defects",
+    )
+    development_item = models.ForeignKey(
+        "development.DevelopmentItem",
+        verbose_name=_("development item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="defects",
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -215,7 +215,7 @@ def case_delete(*, case: Case, by) -> None:
 
 # --- cycles and scope --------------------------------------------------------------------
 
-CYCLE_FIELDS = {"name", "type", "status", "environment", "environment_name", "planned_start", "planned_end"}
+CYCLE_FIELDS = {"name", "type", "status", "environment", "planned_start", "planned_end"}
 
 
 @audited
@@ -530,7 +530,6 @@ def defect_create(
     _check_same_project(project, cycle, _("cycle"), "cycle")
     _check_links(project, links)
     execution = None
-    environment_name = ""
     if step_result is not None:
         if step_result.status not in (StepStatus.FAILED, StepStatus.BLOCKED):
             raise DomainError(
@@ -538,10 +537,8 @@ def defect_create(
             )
         execution = step_result.execution
         case, cycle = execution.case, execution.cycle
-    if cycle is not None:
-        environment_name = cycle.environment_name
-        if "environment" in {f.name for f in Defect._meta.fields} and "environment" not in links:
-            links["environment"] = getattr(cycle, "environment", None)
+    if cycle is not None and links.get("environment") is None:
+        links["environment"] = cycle.environment
     with transaction.atomic():
         lock(project)
         defect = Defect(
@@ -557,7 +554,6 @@ def defect_create(
             execution=execution,
             case=case,
             cycle=cycle,
-            environment_name=environment_name,
             **links,
         )
         defect.full_clean()

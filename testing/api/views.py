@@ -1,0 +1,334 @@
+"""The testing API (``/api/v1/testing/``): every list scoped to the caller, every write a service."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from projects.api.base import HasProjectCapability, ScopedViewSet, ServiceModelViewSet
+from projects.models import Project
+from projects.roles import Capability
+from testing import selectors, services
+from testing.api import serializers as s
+from testing.filters import CaseFilterSet, CycleFilterSet, DefectFilterSet, ExecutionFilterSet, LoadTestResultFilterSet
+from testing.models import Case, Cycle, CycleCase, Defect, Execution, LoadTestResult
+
+C = Capability
+CASE_NOT_IN_CYCLE = "This test case is not in the cycle's scope."
+
+
+class CaseViewSet(ServiceModelViewSet):
+    """Test cases with ordered steps and links to requirements and development items."""
+
+    queryset = Case.objects.all()
+    serializer_class = s.CaseSerializer
+    input_serializer_class = s.CaseInputSerializer
+    update_serializer_class = s.CaseUpdateSerializer
+    filterset_class = CaseFilterSet
+    ordering_fields = ["code", "title", "type", "created_at"]
+    capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "partial_update": C.EDIT, "destroy": C.EDIT}
+
+    def get_queryset(self):
+        return selectors.case_list(user=self.request.user)
+
+    def perform_service_create(self, data):
+        return services.case_create(by=self.request.user, **data)
+
+    def perform_service_update(self, instance, version, data):
+        return services.case_update(case=instance, by=self.request.user, version=version, **data)
+
+    def perform_service_delete(self, instance):
+        services.case_delete(case=instance, by=self.request.user)
+
+
+class CycleViewSet(ServiceModelViewSet):
+    """Test cycles: scope, testers, UAT sign-off (request by the test lead, decision by the sponsor)."""
+
+    queryset = Cycle.objects.all()
+    serializer_class = s.CycleSerializer
+    input_serializer_class = s.CycleInputSerializer
+    update_serializer_class = s.CycleUpdateSerializer
+    action_input_serializers = {
+        "add_cases": s.CycleAddCasesSerializer,
+        "assign": s.CycleAssignSerializer,
+        "request_signoff": s.SignoffRequestSerializer,
+        "signoff": s.SignoffDecisionSerializer,
+    }
+    filterset_class = CycleFilterSet
+    ordering_fields = ["name", "planned_start", "planned_end", "status", "created_at"]
+    capabilities = {
+        "list": C.VIEW,
+        "retrieve": C.VIEW,
+        "summary": C.VIEW,
+        "partial_update": C.EDIT,
+        "destroy": C.EDIT,
+        "add_cases": C.EDIT,
+        "assign": C.EDIT,
+        "request_signoff": C.EDIT,
+        "signoff": C.APPROVE,
+    }
+
+    def get_queryset(self):
+        return selectors.cycle_list(user=self.request.user).prefetch_related(
+            "cycle_cases__case", "cycle_cases__assignee"
+        )
+
+    def perform_service_create(self, data):
+        return services.cycle_create(by=self.request.user, **data)
+
+    def perform_service_update(self, instance, version, data):
+        return services.cycle_update(cycle=instance, by=self.request.user, version=version, **data)
+
+    def perform_service_delete(self, instance):
+        services.cycle_delete(cycle=instance, by=self.request.user)
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _fresh(self, pk):
+        return self.get_serializer(self.get_queryset().get(pk=pk)).data
+
+    @extend_schema(request=s.CycleAddCasesSerializer, responses={200: s.CycleSerializer})
+    @action(detail=True, methods=["post"], url_path="add-cases")
+    def add_cases(self, request, pk=None):
+        """Put test cases in the cycle's scope, optionally assigned to one tester."""
+        cycle = self.get_object()
+        data = self._input(s.CycleAddCasesSerializer)
+        services.cycle_add_cases(cycle=cycle, by=request.user, cases=data["cases"], assignee=data.get("assignee"))
+        return Response(self._fresh(cycle.pk))
+
+    @extend_schema(request=s.CycleAssignSerializer, responses={200: s.CycleSerializer})
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Assign a case in scope to a tester (UAT cycles: a client key user)."""
+        cycle = self.get_object()
+        data = self._input(s.CycleAssignSerializer)
+        cycle_case = CycleCase.objects.filter(cycle=cycle, case=data["case"]).first()
+        if cycle_case is None:
+            raise ValidationError({"case": [CASE_NOT_IN_CYCLE]})
+        services.cycle_case_assign(cycle_case=cycle_case, by=request.user, assignee=data["assignee"])
+        return Response(self._fresh(cycle.pk))
+
+    @extend_schema(request=s.SignoffRequestSerializer, responses={201: s.CycleSerializer})
+    @action(detail=True, methods=["post"], url_path="request-signoff")
+    def request_signoff(self, request, pk=None):
+        """Ask for the cycle's sign-off (an Approval the sponsor decides)."""
+        cycle = self.get_object()
+        data = self._input(s.SignoffRequestSerializer)
+        services.cycle_signoff_request(cycle=cycle, by=request.user, approver=data.get("approver"))
+        return Response(self._fresh(cycle.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.SignoffDecisionSerializer, responses={200: s.CycleSerializer})
+    @action(detail=True, methods=["post"])
+    def signoff(self, request, pk=None):
+        """Decide the pending sign-off. Approving with open critical defects needs ``override`` and a reason."""
+        cycle = self.get_object()
+        data = self._input(s.SignoffDecisionSerializer)
+        services.cycle_signoff_decide(cycle=cycle, by=request.user, **data)
+        return Response(self._fresh(cycle.pk))
+
+    @extend_schema(responses={200: s.CycleSummarySerializer})
+    @action(detail=True, methods=["get"])
+    def summary(self, request, pk=None):
+        """Cases by latest result, the open defects, and the chart series of the cycle page."""
+        cycle = self.get_object()
+        open_defects = list(services.cycle_open_defects(cycle))
+        return Response(
+            {
+                "counts": selectors.cycle_status_counts(cycle),
+                "open_defects": s.RefSerializer(open_defects, many=True).data,
+                "open_critical_defects": sum(1 for d in open_defects if d.severity == Defect.Severity.CRITICAL),
+                "progress": selectors.execution_progress_chart(cycle),
+                "defect_trend": selectors.defect_trend_chart(cycle),
+            }
+        )
+
+
+class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Runs of cases in cycles. POST starts a run (or a re-test), step results are recorded one
+    by one, ``finish`` computes the result; evidence files attach to the run or a step."""
+
+    queryset = Execution.objects.all()
+    serializer_class = s.ExecutionSerializer
+    input_serializer_class = s.ExecutionStartSerializer
+    action_input_serializers = {
+        "record_step": s.RecordStepSerializer,
+        "finish": s.FinishSerializer,
+        "evidence": s.EvidenceUploadSerializer,
+    }
+    filterset_class = ExecutionFilterSet
+    ordering_fields = ["started_at", "finished_at", "run", "status"]
+    capabilities = {
+        "list": C.VIEW,
+        "retrieve": C.VIEW,
+        "record_step": C.PARTICIPATE,
+        "finish": C.PARTICIPATE,
+        "evidence": C.PARTICIPATE,
+    }
+
+    def get_queryset(self):
+        return selectors.execution_list(user=self.request.user)
+
+    def create(self, request):
+        serializer = s.ExecutionStartSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        cycle, case = serializer.validated_data["cycle"], serializer.validated_data["case"]
+        cycle_case = CycleCase.objects.filter(cycle=cycle, case=case).first()
+        if cycle_case is None:
+            raise ValidationError({"case": [CASE_NOT_IN_CYCLE]})
+        execution = services.execution_start(cycle_case=cycle_case, by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=execution.pk)).data, status=201)
+
+    @extend_schema(request=s.RecordStepSerializer, responses={200: s.ExecutionSerializer})
+    @action(detail=True, methods=["post"], url_path="record-step")
+    def record_step(self, request, pk=None):
+        """Record one step's result: passed, failed, blocked (or back to not run)."""
+        execution = self.get_object()
+        serializer = s.RecordStepSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.execution_record_step(execution=execution, by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=execution.pk)).data)
+
+    @extend_schema(request=s.FinishSerializer, responses={200: s.ExecutionSerializer})
+    @action(detail=True, methods=["post"])
+    def finish(self, request, pk=None):
+        """Close the run: failed if a step failed, blocked if one is blocked, else passed."""
+        execution = self.get_object()
+        serializer = s.FinishSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.execution_finish(execution=execution, by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=execution.pk)).data)
+
+    @extend_schema(request={"multipart/form-data": s.EvidenceUploadSerializer}, responses={201: s.EvidenceSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        """Attach an evidence file (type and size limited) to the run or to one of its steps."""
+        execution = self.get_object()
+        serializer = s.EvidenceUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        evidence = services.evidence_add(
+            execution=execution,
+            by=request.user,
+            file=serializer.validated_data["file"],
+            step_order=serializer.validated_data.get("step"),
+        )
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class DefectViewSet(ServiceModelViewSet):
+    """Defects. ``transition`` moves the status along the allowed transitions (see ``next_statuses``)."""
+
+    queryset = Defect.objects.all()
+    serializer_class = s.DefectSerializer
+    input_serializer_class = s.DefectInputSerializer
+    update_serializer_class = s.DefectUpdateSerializer
+    action_input_serializers = {"transition": s.DefectTransitionSerializer, "comment": s.CommentInputSerializer}
+    filterset_class = DefectFilterSet
+    ordering_fields = ["code", "severity", "priority", "status", "created_at"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    capabilities = {
+        "list": C.VIEW,
+        "retrieve": C.VIEW,
+        "partial_update": C.EDIT,
+        "transition": C.PARTICIPATE,
+        "comment": C.PARTICIPATE,
+    }
+
+    def get_queryset(self):
+        return selectors.defect_list(user=self.request.user).prefetch_related("comments__author")
+
+    def perform_service_create(self, data):
+        return services.defect_create(by=self.request.user, **data)
+
+    def perform_service_update(self, instance, version, data):
+        return services.defect_update(defect=instance, by=self.request.user, version=version, **data)
+
+    @extend_schema(request=s.DefectTransitionSerializer, responses={200: s.DefectSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the defect to ``to_status`` (one of its ``next_statuses``), with an optional comment."""
+        defect = self.get_object()
+        serializer = s.DefectTransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.defect_transition(defect=defect, by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=defect.pk)).data)
+
+    @extend_schema(request=s.CommentInputSerializer, responses={201: s.DefectCommentSerializer})
+    @action(detail=True, methods=["post"])
+    def comment(self, request, pk=None):
+        """Add a comment to the defect."""
+        defect = self.get_object()
+        serializer = s.CommentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = services.defect_comment_add(defect=defect, by=request.user, **serializer.validated_data)
+        return Response(s.DefectCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class LoadTestResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Load-test results; ``passed`` is computed from the figures and the acceptance bounds."""
+
+    queryset = LoadTestResult.objects.all()
+    serializer_class = s.LoadTestResultSerializer
+    input_serializer_class = s.LoadTestResultInputSerializer
+    filterset_class = LoadTestResultFilterSet
+    ordering_fields = ["executed_at", "scenario", "passed"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    capabilities = {"list": C.VIEW, "retrieve": C.VIEW}
+
+    def get_queryset(self):
+        return selectors.load_result_list(user=self.request.user)
+
+    @extend_schema(
+        request={
+            "application/json": s.LoadTestResultInputSerializer,
+            "multipart/form-data": s.LoadTestResultInputSerializer,
+        },
+        responses={201: s.LoadTestResultSerializer},
+    )
+    def create(self, request):
+        serializer = s.LoadTestResultInputSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        result = services.load_result_record(by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class TraceabilityViewSet(viewsets.ViewSet):
+    """The traceability matrix of one project, with its coverage figures."""
+
+    permission_classes = [HasProjectCapability]
+    capabilities = {"list": C.VIEW}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("project", str, required=True, description="Project code."),
+            OpenApiParameter("status", str, description="Requirement status (repeatable), e.g. agreed."),
+            OpenApiParameter("business_area", str),
+            OpenApiParameter("coverage", str, enum=["no_test", "not_run", "in_progress", "failed", "passed"]),
+            OpenApiParameter("q", str, description="Search requirement code or title."),
+        ],
+        responses={200: s.TraceabilitySerializer},
+    )
+    def list(self, request):
+        code = request.query_params.get("project")
+        if not code:
+            raise ValidationError({"project": [_("Give the project code: ?project=CODE.")]})
+        project = get_object_or_404(Project.objects.visible_to(request.user), code=code)
+        filters = {
+            "status": request.query_params.getlist("status"),
+            "business_area": request.query_params.get("business_area"),
+            "coverage": request.query_params.get("coverage"),
+            "q": request.query_params.get("q"),
+        }
+        rows = selectors.traceability(user=request.user, project=project, filters=filters)
+        data = {
+            "project": project.code,
+            "coverage": selectors.coverage(user=request.user, project=project),
+            "rows": rows,
+        }
+        return Response(s.TraceabilitySerializer(data).data)
