@@ -1,0 +1,138 @@
+"""Read queries of the design app: scoped to the user first, then filtered.
+
+Public for other apps (e.g. the go-live readiness check): ``technical_requirement_list``,
+``technical_requirement_summary``, ``process_design_list`` and ``design_coverage``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.shortcuts import get_object_or_404
+
+from phases.design import filters as f
+from phases.design.models import (
+    DesignStatus,
+    FunctionDescription,
+    ProcessDesign,
+    ProcessDesignVersion,
+    ProcessStep,
+    TechnicalRequirement,
+)
+from phases.discovery.models import Requirement
+from projects.models import Project
+
+
+def _filtered(qs, filterset_class, filters, request):
+    return filterset_class(filters, queryset=qs, request=request).qs if filters is not None else qs
+
+
+def process_design_list(*, user, filters=None, request=None):
+    qs = (
+        ProcessDesign.objects.visible_to(user)
+        .select_related("project", "owner", "approval", "approval__approver")
+        .annotate(requirement_count=Count("requirements", distinct=True))
+    )
+    return _filtered(qs, f.ProcessDesignFilterSet, filters, request)
+
+
+def process_design_get(*, user, pk, project: Project | None = None) -> ProcessDesign:
+    qs = (
+        ProcessDesign.objects.visible_to(user)
+        .select_related("project", "owner", "approval", "approval__approver", "approval__decided_by")
+        .prefetch_related(
+            Prefetch("steps", queryset=ProcessStep.objects.order_by("order", "pk")),
+            Prefetch("requirements", queryset=Requirement.objects.order_by("code")),
+        )
+    )
+    if project is not None:
+        qs = qs.filter(project=project)
+    return get_object_or_404(qs, pk=pk)
+
+
+def designs_in_review(*, user, project: Project):
+    """Designs of the project waiting for sign-off, with what the portal page shows."""
+    return (
+        process_design_list(user=user)
+        .filter(project=project)
+        .with_status([DesignStatus.IN_REVIEW])
+        .prefetch_related(
+            Prefetch("steps", queryset=ProcessStep.objects.order_by("order", "pk")),
+            Prefetch("requirements", queryset=Requirement.objects.order_by("code")),
+        )
+    )
+
+
+def process_design_version_list(*, user, filters=None, request=None):
+    qs = ProcessDesignVersion.objects.visible_to(user).select_related(
+        "design", "design__project", "approval", "approval__decided_by", "superseded_by"
+    )
+    return _filtered(qs, f.ProcessDesignVersionFilterSet, filters, request)
+
+
+def function_description_list(*, user, filters=None, request=None):
+    qs = FunctionDescription.objects.visible_to(user).select_related("project", "requirement", "design")
+    return _filtered(qs, f.FunctionDescriptionFilterSet, filters, request)
+
+
+def technical_requirement_list(*, user, filters=None, request=None):
+    qs = TechnicalRequirement.objects.visible_to(user).select_related("project", "owner", "verified_by")
+    return _filtered(qs, f.TechnicalRequirementFilterSet, filters, request)
+
+
+def technical_requirement_summary(*, project: Project) -> dict[str, int]:
+    """``{status: count}`` of a project's technical requirements (all statuses present)."""
+    counts = dict(
+        TechnicalRequirement.objects.filter(project=project)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in TechnicalRequirement.Status.values}
+
+
+@dataclass
+class Coverage:
+    """How far the designs cover the agreed requirements of a project."""
+
+    project: Project
+    agreed_count: int
+    covered_count: int
+    uncovered_requirements: list = field(default_factory=list)
+    designs_without_requirements: list = field(default_factory=list)
+
+    @property
+    def uncovered_count(self) -> int:
+        return len(self.uncovered_requirements)
+
+    @property
+    def designs_without_requirements_count(self) -> int:
+        return len(self.designs_without_requirements)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.covered_count / self.agreed_count) if self.agreed_count else 100
+
+
+def design_coverage(*, user, project: Project) -> Coverage:
+    """Agreed requirements covered by no process design and no function description, and
+    process designs that cover no requirement."""
+    in_design = ProcessDesign.requirements.through.objects.filter(requirement_id=OuterRef("pk"))
+    described = FunctionDescription.objects.filter(requirement_id=OuterRef("pk"))
+    agreed = (
+        Requirement.objects.visible_to(user)
+        .filter(project=project, status=Requirement.Status.AGREED)
+        .annotate(in_design=Exists(in_design), described=Exists(described))
+        .order_by("code")
+    )
+    uncovered = [r for r in agreed if not (r.in_design or r.described)]
+    total = len(agreed)
+    designs = list(
+        process_design_list(user=user).filter(project=project, requirement_count=0).order_by("business_area", "number")
+    )
+    return Coverage(
+        project=project,
+        agreed_count=total,
+        covered_count=total - len(uncovered),
+        uncovered_requirements=uncovered,
+        designs_without_requirements=designs,
+    )
