@@ -52,6 +52,8 @@ def seed_project(users) -> Project:
             planned_golive=today + timedelta(days=120),
             description="ERP rollout for finance, procurement, sales and inventory across two plants.",
         )
+        project.status = Project.Status.ACTIVE
+        project.save(update_fields=["status"])
         _advance_plan(project, today, users)
     for role, user in users.items():
         if not project.memberships.filter(user=user).exists():

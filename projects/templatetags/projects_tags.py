@@ -39,3 +39,23 @@ def project_nav(project, portal=False):
             except NoReverseMatch:
                 continue
     return links
+
+
+@register.filter
+def bs(bound_field):
+    """Render a form field with Bootstrap's classes (and ``is-invalid`` when it has errors)."""
+    from django import forms
+
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple) and not isinstance(
+        widget, forms.CheckboxSelectMultiple
+    ):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if bound_field.errors:
+        css += " is-invalid"
+    existing = widget.attrs.get("class", "")
+    return bound_field.as_widget(attrs={"class": f"{existing} {css}".strip()})

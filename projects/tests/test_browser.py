@@ -12,7 +12,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def demo_like_project():
     project = ProjectFactory(code="SHELL-1", name="Triển khai ERP Sao Mai")
     users = {}
-    for role, username in [(Role.CONSULTANT, "bob_consultant"), (Role.KEY_USER, "kim_keyuser"), (Role.SPONSOR, "sam_sponsor")]:
+    for role, username in [
+        (Role.CONSULTANT, "bob_consultant"),
+        (Role.KEY_USER, "kim_keyuser"),
+        (Role.SPONSOR, "sam_sponsor"),
+    ]:
         users[role] = MembershipFactory(project=project, role=role, user=UserFactory(username=username)).user
     TaskFactory(project=project, title="Internal estimate", internal=True)
     return project, users
@@ -24,7 +28,9 @@ def test_a_consultant_signs_in_and_sees_the_dashboard_with_progress(browser, dem
     page = browser.page
     assert page.url.endswith("/dashboard/")
     assert page.locator("#project-table").get_by_text("SHELL-1").is_visible()
-    page.wait_for_function("() => document.querySelector('#phase-chart') && document.querySelector('#phase-chart').width > 0")
+    page.wait_for_function(
+        "() => document.querySelector('#phase-chart') && document.querySelector('#phase-chart').width > 0"
+    )
     page.get_by_role("link", name="SHELL-1").first.click()
     assert page.locator("#phase-table tbody tr").count() == 6
     browser.goto(f"/projects/{project.code}/plan/")
@@ -61,7 +67,9 @@ def test_a_sponsor_approves_a_signoff_from_the_portal(browser, demo_like_project
 
     project, users = demo_like_project
     pm = MembershipFactory(project=project, role=Role.PM, user=UserFactory(username="alice_pm")).user
-    approval = services.approval_request(project=project, by=pm, title="Discovery sign-off", approver=users[Role.SPONSOR])
+    approval = services.approval_request(
+        project=project, by=pm, title="Discovery sign-off", approver=users[Role.SPONSOR]
+    )
     browser.login("sam_sponsor")
     page = browser.page
     page.get_by_role("button", name="Approve").click()
