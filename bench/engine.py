@@ -402,7 +402,11 @@ def cancel_latency(project, files, worker, timeout, log, user) -> dict:
                 return out
             out["processed_rows_at_cancel"] = state["processed_rows"]
             t0 = time.monotonic()
-            out["cancel_via"] = request_cancel(watch.run_id, user)
+            try:
+                out["cancel_via"] = request_cancel(watch.run_id, user)
+            except Exception as exc:  # e.g. the run finished before the request (a small file)
+                out["error"] = f"cancel refused: {exc}"
+                return out
             done = watch.wait_for(lambda s: s["status"] in ("cancelled", "succeeded", "failed"), timeout=60)
             latency = time.monotonic() - t0
             out["run_id"] = watch.run_id
@@ -424,60 +428,57 @@ def cancel_latency(project, files, worker, timeout, log, user) -> dict:
 
 
 # --- the whole step ----------------------------------------------------------------------------
+def size_figures(project, files, worker, timeout, log, user) -> dict:
+    refs = load_references(project, files, worker, timeout, log, user)
+    fig = {"project": project.code, "references": refs}
+    for kind in ("validate", "load"):
+        fig[kind] = measured_run(
+            project,
+            "products",
+            files["products"],
+            rows=files["rows"],
+            validate_only=kind == "validate",
+            worker=worker,
+            timeout=timeout,
+            log=log,
+            user=user,
+            expected=files["errors"],
+        )
+    runs = (fig["validate"], fig["load"])
+    fig["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+    fig["progress"] = {
+        "max_interval_s": max((r["progress"].get("max_interval_s") or 0) for r in runs),
+        "max_interval_processed_rows_s": max((r["progress"].get("max_interval_processed_rows_s") or 0) for r in runs),
+    }
+    return fig
+
+
 def run(args, *, small: dict, big: dict, log) -> dict:
+    """Each file size, then the cancel test, each with a freshly started worker."""
     import django
 
     django.setup()
     user = bench_user()
     worker = Worker(pool=args.pool, concurrency=args.concurrency, logfile=args.out / "worker.log", log=log)
-    out = {"status": "ok", "worker": worker.description, "notes": []}
-    worker.start()
-    try:
-        sizes = [("small", small)] + ([("big", big)] if big is not small else [])
-        for key, files in sizes:
+    out = {"status": "ok", "worker": worker.description, "notes": [], "failures": {}}
+    parts = [("small", small)] + ([("big", big)] if big is not small else [])
+    for key, files in [*parts, ("cancel", big)]:
+        worker.logfile = args.out / f"worker-{key}.log"
+        try:
+            worker.start()
             project = bench_project(f"BENCH-{files['rows']}", user)
             out.setdefault("seeding", ensure_builtin_objects(project, user))
-            refs = load_references(project, files, worker, args.run_timeout, log, user)
-            fig = {"project": project.code, "references": refs}
-            fig["validate"] = measured_run(
-                project,
-                "products",
-                files["products"],
-                rows=files["rows"],
-                validate_only=True,
-                worker=worker,
-                timeout=args.run_timeout,
-                log=log,
-                user=user,
-                expected=files["errors"],
-            )
-            fig["load"] = measured_run(
-                project,
-                "products",
-                files["products"],
-                rows=files["rows"],
-                validate_only=False,
-                worker=worker,
-                timeout=args.run_timeout,
-                log=log,
-                user=user,
-                expected=files["errors"],
-            )
-            fig["peak_rss_mb"] = max(fig["validate"]["peak_rss_mb"], fig["load"]["peak_rss_mb"])
-            fig["progress"] = {
-                "max_interval_s": max(
-                    (r["progress"].get("max_interval_s") or 0) for r in (fig["validate"], fig["load"])
-                ),
-                "max_interval_processed_rows_s": max(
-                    (r["progress"].get("max_interval_processed_rows_s") or 0) for r in (fig["validate"], fig["load"])
-                ),
-            }
-            out[key] = fig
-        # cancel: a load of the big file again, in the big project (references already loaded)
-        project = bench_project(f"BENCH-{big['rows']}", user)
-        out["cancel"] = cancel_latency(project, big, worker, args.run_timeout, log, user)
-    finally:
-        worker.stop()
+            if key == "cancel":  # a load of the big file again, in its project (references loaded)
+                out[key] = cancel_latency(project, files, worker, args.run_timeout, log, user)
+            else:
+                out[key] = size_figures(project, files, worker, args.run_timeout, log, user)
+        except Exception:
+            import traceback
+
+            out["failures"][key] = traceback.format_exc()
+            log(f"engine part {key} failed:\n{out['failures'][key]}")
+        finally:
+            worker.stop()
     out["notes"] = notes(out)
     return out
 

@@ -873,6 +873,9 @@ def write_report(results: dict, path: Path) -> None:
         lines += ["", "## erpimpl's job details", ""]
         for note in eng.get("notes", []):
             lines.append(f"- {note}")
+        for part, err in (eng.get("failures") or {}).items():
+            last = err.strip().splitlines()[-1] if err.strip() else err
+            lines.append(f"- **{part} failed**: `{last}` (traceback in results.json)")
     if results.get("failures"):
         lines += ["", "## Steps that failed", ""]
         for name, err in results["failures"].items():
