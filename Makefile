@@ -37,4 +37,5 @@ messages: setup
 	$(PY) manage.py compilemessages -l vi --ignore=node_modules --ignore=.venv
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) bench/run.py $(BENCH_ARGS)
