@@ -12,6 +12,7 @@ class DevelopmentConfig(AppConfig):
         (_("Environments"), "development:environment_list"),
         (_("Releases"), "development:release_list"),
     ]
+    portal_nav_items = [(_("Development"), "development-portal:board")]
 
     def ready(self):
         from phases.development import audit

@@ -6,12 +6,43 @@ Public for other apps (``testing``, ``golive``): ``development_item_list``,
 
 from dataclasses import dataclass, field
 
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
 from phases.development.models import DevelopmentItem, Environment, Release
 from phases.development.transitions import allowed_targets
 from projects.roles import Capability, project_ids_with
+
+
+def history(*, target):
+    """Audit entries of one object the caller has already fetched through a scoped selector.
+
+    The object being visible is the scoping: development objects have no internal rows, and
+    their internal fields (complexity, estimate) are not recorded in the trail at all.
+    """
+    return (
+        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(target), object_pk=str(target.pk))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")
+    )
+
+
+def history_rows(*, target, limit: int = 20) -> list[dict]:
+    """The object's recent audit entries, each with readable changes (fields and link lists)."""
+    rows = []
+    for entry in history(target=target)[:limit]:
+        changes = []
+        for name, change in (entry.changes_dict or {}).items():
+            if isinstance(change, dict):  # many-to-many: {"type": "m2m", "operation": ..., "objects": [...]}
+                sign = "+" if change.get("operation") == "add" else "−"
+                changes.append((name, "", f"{sign} {', '.join(map(str, change.get('objects', [])))}"))
+            else:
+                old, new = (list(change) + ["", ""])[:2]
+                changes.append((name, old, new))
+        rows.append({"entry": entry, "changes": changes})
+    return rows
 
 
 def internal_project_ids(user):
@@ -74,6 +105,7 @@ def board_columns(items) -> list[BoardColumn]:
     columns = {value: BoardColumn(status=value, label=label) for value, label in DevelopmentItem.Status.choices}
     for item in items:
         item.allowed_targets = allowed_targets(item.status)
+        item.allowed_moves = [(value, DevelopmentItem.Status(value).label) for value in item.allowed_targets]
         columns[item.status].items.append(item)
     return list(columns.values())
 
