@@ -1,0 +1,213 @@
+"""Pages and API as users see them: internal estimates, the board's moves, filters, pagination."""
+
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+
+from erpimpl.errors import STALE_VERSION
+from phases.development import services
+from phases.development.models import DevelopmentItem
+from phases.development.tests.factories import DevelopmentItemFactory, EnvironmentFactory, InterfaceItemFactory
+
+S = DevelopmentItem.Status
+CLIENTS = ["sponsor", "key_user", "viewer"]
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def item(project, consultant):
+    return DevelopmentItemFactory(
+        project=project,
+        title="Báo cáo công nợ phải thu",
+        assignee=consultant,
+        estimate_days=Decimal("12.5"),
+        complexity=DevelopmentItem.Complexity.VERY_HIGH,
+    )
+
+
+def _pages(project, item):
+    return [
+        reverse("development:board", args=[project.code]),
+        reverse("development:item_list", args=[project.code]),
+        reverse("development:item_detail", args=[project.code, item.pk]),
+        reverse("development-portal:board", args=[project.code]),
+    ]
+
+
+# --- internal estimate --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", CLIENTS)
+def test_client_roles_never_see_the_estimate_on_pages(client, personas, project, item, persona):
+    client.force_login(personas[persona])
+    for url in _pages(project, item):
+        body = client.get(url).content.decode()
+        assert item.title in body
+        assert "12.5" not in body and "12,5" not in body, url
+        assert "Estimate" not in body and "Very high" not in body, url
+
+
+def test_firm_roles_see_the_estimate(client, consultant, project, item):
+    client.force_login(consultant)
+    assert "12.5" in client.get(reverse("development:item_list", args=[project.code])).content.decode()
+    detail = client.get(reverse("development:item_detail", args=[project.code, item.pk])).content.decode()
+    assert "12.5" in detail and "Very high" in detail
+
+
+@pytest.mark.parametrize("persona", CLIENTS)
+def test_client_roles_never_see_the_estimate_in_the_api(api_client_for, personas, item, persona):
+    client = api_client_for(personas[persona])
+    detail = client.get(reverse("development-api:item-detail", args=[item.pk])).json()
+    listed = client.get(reverse("development-api:item-list")).json()["results"][0]
+    for body in (detail, listed):
+        assert body["title"] == item.title
+        assert "estimate_days" not in body and "complexity" not in body
+
+
+def test_firm_roles_get_the_estimate_in_the_api(api_client_for, consultant, item):
+    body = api_client_for(consultant).get(reverse("development-api:item-detail", args=[item.pk])).json()
+    assert body["estimate_days"] == "12.5" and body["complexity"] == "very_high"
+
+
+def test_the_audit_trail_does_not_record_estimates(consultant, item):
+    services.development_item_update(item=item, by=consultant, version=item.version, estimate_days=20, title="New")
+    changes = LogEntry.objects.get_for_object(item).first().changes_dict
+    assert "title" in changes
+    assert "estimate_days" not in changes and "complexity" not in changes
+
+
+# --- the board ----------------------------------------------------------------------------
+
+
+def test_board_shows_one_column_per_status_with_the_cards(client, viewer, project, item):
+    client.force_login(viewer)
+    body = client.get(reverse("development:board", args=[project.code])).content.decode()
+    for value in S.values:
+        assert f'data-status="{value}"' in body
+    assert f'id="item-{item.pk}"' in body
+    assert "draggable" not in body  # read-only for a viewer
+
+
+def test_moving_a_card_with_htmx_returns_the_refreshed_board(client, consultant, project, item):
+    client.force_login(consultant)
+    url = reverse("development:item_move", args=[project.code, item.pk])
+    response = client.post(url, {"to_status": S.IN_DEVELOPMENT, "version": item.version}, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="board"')
+    assert f"{item.code} moved to “In development”." in body
+    item.refresh_from_db()
+    assert item.status == S.IN_DEVELOPMENT
+
+
+def test_a_stale_move_answers_a_clear_conflict_message(client, consultant, project, item):
+    client.force_login(consultant)
+    url = reverse("development:item_move", args=[project.code, item.pk])
+    stale = item.version
+    services.development_item_transition(item=item, by=consultant, to_status=S.IN_DEVELOPMENT, version=stale)
+    response = client.post(url, {"to_status": S.CANCELLED, "version": stale}, **HTMX)
+    assert STALE_VERSION.format(current=stale + 1) in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == S.IN_DEVELOPMENT
+
+
+def test_an_illegal_move_on_the_board_says_why(client, consultant, project, item):
+    client.force_login(consultant)
+    url = reverse("development:item_move", args=[project.code, item.pk])
+    response = client.post(url, {"to_status": S.ACCEPTED, "version": item.version}, **HTMX)
+    body = response.content.decode()
+    assert "cannot move from “Designed” to “Accepted”" in body
+    item.refresh_from_db()
+    assert item.status == S.DESIGNED
+
+
+def test_a_plain_post_move_redirects_back_with_the_message(client, consultant, project, item):
+    client.force_login(consultant)
+    url = reverse("development:item_move", args=[project.code, item.pk])
+    response = client.post(url, {"to_status": S.CANCELLED, "version": item.version}, follow=True)
+    assert "moved to “Cancelled”" in response.content.decode()
+
+
+def test_the_board_keeps_its_filters_after_a_move(client, consultant, project, item):
+    other = DevelopmentItemFactory(project=project, type="workflow", title="Duyệt đơn mua hàng")
+    client.force_login(consultant)
+    url = reverse("development:item_move", args=[project.code, item.pk]) + "?type=report"
+    body = client.post(url, {"to_status": S.CANCELLED, "version": item.version}, **HTMX).content.decode()
+    assert item.title in body and other.title not in body
+
+
+# --- item pages: create, edit, interface ---------------------------------------------------
+
+
+def test_creating_an_interface_through_the_form(client, consultant, project):
+    env = EnvironmentFactory(project=project, name="DEV")
+    client.force_login(consultant)
+    url = reverse("development:item_create", args=[project.code])
+    data = {"type": "interface", "title": "Kết nối ngân hàng", "target_environment": env.pk}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "An interface needs the external system and the direction." in response.content.decode()
+    data.update(external_system="Vietcombank", direction="outbound", protocol="SFTP", frequency="Daily")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    created = DevelopmentItem.objects.get(project=project)
+    assert (created.code, created.external_system, created.target_environment) == ("DEV-001", "Vietcombank", env)
+
+
+def test_editing_with_a_stale_version_keeps_the_other_change(client, consultant, project, item):
+    client.force_login(consultant)
+    url = reverse("development:item_edit", args=[project.code, item.pk])
+    services.development_item_update(item=item, by=consultant, version=item.version, title="Changed elsewhere")
+    response = client.post(url, {"type": "report", "title": "Mine", "version": item.version})
+    assert response.status_code == 200 and "changed by someone else" in response.content.decode()
+    item.refresh_from_db()
+    assert item.title == "Changed elsewhere"
+
+
+# --- list: filters and pagination -------------------------------------------------------
+
+
+def test_the_list_paginates_and_filters(client, consultant, project):
+    for _ in range(30):
+        DevelopmentItemFactory(project=project)
+    InterfaceItemFactory(project=project, title="EDI với nhà phân phối", external_system="DMS Distributor")
+    client.force_login(consultant)
+    url = reverse("development:item_list", args=[project.code])
+    first = client.get(url)
+    assert first.context["page_obj"].paginator.count == 31 and len(first.context["items"]) == 25
+    assert len(client.get(url, {"page": 2}).context["items"]) == 6
+    found = client.get(url, {"type": "interface"}).context["items"]
+    assert [i.title for i in found] == ["EDI với nhà phân phối"]
+    assert [i.title for i in client.get(url, {"q": "distributor"}).context["items"]] == ["EDI với nhà phân phối"]
+
+
+def test_api_filters(api_client_for, consultant, project):
+    dev = EnvironmentFactory(project=project, name="DEV")
+    a = DevelopmentItemFactory(project=project, type="report", assignee=consultant, target_environment=dev)
+    b = InterfaceItemFactory(project=project, status=S.DEV_TESTED)
+    client = api_client_for(consultant)
+    url = reverse("development-api:item-list")
+
+    def ids(**params):
+        response = client.get(url, params)
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids(project=project.code) == {a.pk, b.pk}
+    assert ids(status="dev_tested") == {b.pk}
+    assert ids(type="report") == {a.pk}
+    assert ids(assignee=consultant.username) == {a.pk}
+    assert ids(environment=dev.pk) == {a.pk}
+    assert ids(q="host-to-host") == {b.pk}
+    assert client.get(url, {"status": "nonsense"}).status_code == 400
+
+
+def test_api_transition_refuses_an_illegal_move_with_the_reason(api_client_for, consultant, item):
+    url = reverse("development-api:item-transition", args=[item.pk])
+    response = api_client_for(consultant).post(url, {"to_status": "accepted", "version": item.version}, format="json")
+    assert response.status_code == 400
+    assert "cannot move from “Designed” to “Accepted”" in response.json()["to_status"][0]
+    stale = api_client_for(consultant).post(url, {"to_status": "cancelled", "version": 99}, format="json")
+    assert stale.status_code == 409
