@@ -471,7 +471,12 @@ class PlanDocument(ProjectScopedModel):
     content_type = models.CharField(_("content type"), max_length=120)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     internal = models.BooleanField(_("internal"), default=False, help_text=_("Hidden from client roles."))
     version = models.PositiveIntegerField(_("version"), default=1)

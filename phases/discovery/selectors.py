@@ -39,6 +39,7 @@ def current_process_list(*, user, filters=None, request=None):
         CurrentProcess.objects.visible_to(user)
         .select_related("project", "owner")
         .annotate(requirement_count=Count("requirements", distinct=True))
+        .order_by("business_area", "name")
     )
     return _filtered(qs, f.CurrentProcessFilterSet, filters, request)
 

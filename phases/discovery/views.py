@@ -490,9 +490,10 @@ class PortalSignoff(ProjectAccessMixin, TemplateView):
             agreed=agreed.order_by("code"),
             kickoffs=selectors.kickoff_list(user=user).filter(project=project),
             waves=selectors.rollout_wave_list(user=user).filter(project=project),
-            documents=selectors.plan_document_list(user=user).filter(project=project),
+            # the portal is the client's view: nothing internal, whoever looks at it
+            documents=selectors.plan_document_list(user=user).filter(project=project, internal=False),
             risks=selectors.raid_item_list(user=user)
-            .filter(project=project, kind=RaidItem.Kind.RISK)
+            .filter(project=project, kind=RaidItem.Kind.RISK, internal=False)
             .exclude(status=RaidItem.Status.CLOSED),
             may_approve=can(user, project, C.APPROVE),
             form=kwargs.get("form") or forms.SignoffDecisionForm(),

@@ -1,0 +1,322 @@
+"""Business rules of the discovery services, with their exact messages."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from erpimpl.errors import ConflictError, DomainError
+from phases.discovery import services
+from phases.discovery.models import DiscoverySignoff, PlanDocument, RaciAssignment, Requirement, RolloutSite
+from phases.discovery.tests import factories as f
+from projects.models import Approval, Phase
+
+
+def test_requirement_codes_are_allocated_per_project(project, other_project, consultant, outsider):
+    first = services.requirement_create(project=project, by=consultant, title="A", business_area="sales")
+    second = services.requirement_create(project=project, by=consultant, title="B", business_area="sales")
+    elsewhere = services.requirement_create(project=other_project, by=outsider, title="C", business_area="sales")
+    assert (first.code, second.code, elsewhere.code) == ("REQ-001", "REQ-002", "REQ-001")
+
+
+def test_duplicate_requirement_code_is_refused(project, consultant):
+    services.requirement_create(project=project, by=consultant, code="FIN-01", title="A", business_area="finance")
+    with pytest.raises(DomainError) as caught:
+        services.requirement_create(project=project, by=consultant, code="fin-01", title="B", business_area="finance")
+    assert caught.value.message == services.CODE_TAKEN.format(code="fin-01")
+    assert caught.value.field == "code"
+    assert project.requirements.count() == 1
+
+
+def test_duplicate_code_through_the_api_answers_a_field_message(api_client_for, project, consultant):
+    client = api_client_for(consultant)
+    payload = {"project": project.code, "code": "REQ-010", "title": "A", "business_area": "sales"}
+    assert client.post(reverse("discovery-api:requirement-list"), payload, format="json").status_code == 201
+    again = client.post(reverse("discovery-api:requirement-list"), payload, format="json")
+    assert again.status_code == 400
+    assert again.json() == {"code": [services.CODE_TAKEN.format(code="REQ-010")]}
+
+
+def test_agreed_requirement_needs_fit_gap_and_resolution(project, consultant):
+    req = f.make_requirement(project=project)
+    with pytest.raises(DomainError) as caught:
+        services.requirement_update(requirement=req, by=consultant, version=req.version, status="agreed")
+    assert caught.value.message == services.AGREED_NEEDS_ASSESSMENT
+    updated = services.requirement_update(
+        requirement=req, by=consultant, version=req.version, status="agreed", fit_gap="fit", resolution="standard"
+    )
+    assert updated.status == "agreed" and updated.version == req.version + 1
+
+
+def test_rejected_requirement_cannot_jump_to_agreed(project, consultant):
+    req = f.make_requirement(project=project, status="rejected", fit_gap="gap", resolution="out_of_scope")
+    with pytest.raises(DomainError) as caught:
+        services.requirement_update(requirement=req, by=consultant, version=req.version, status="agreed")
+    assert caught.value.message == services.ILLEGAL_TRANSITION.format(from_status="Rejected", to_status="Agreed")
+
+
+def test_stale_version_is_a_conflict_and_changes_nothing(project, consultant, pm):
+    req = f.make_requirement(project=project, title="Old")
+    services.requirement_update(requirement=req, by=pm, version=1, title="New by PM")
+    with pytest.raises(ConflictError):
+        services.requirement_update(requirement=req, by=consultant, version=1, title="New by consultant")
+    req.refresh_from_db()
+    assert req.title == "New by PM"
+
+
+def test_requirement_owner_and_processes_must_belong_to_the_project(project, other_project, consultant, outsider):
+    with pytest.raises(DomainError) as caught:
+        services.requirement_create(project=project, by=consultant, title="A", business_area="sales", owner=outsider)
+    assert caught.value.message == services.NOT_A_MEMBER.format(user=outsider)
+    foreign = f.make_process(project=other_project, name="Foreign")
+    with pytest.raises(DomainError) as caught:
+        services.requirement_create(
+            project=project, by=consultant, title="A", business_area="sales", processes=[foreign]
+        )
+    assert caught.value.message == services.OTHER_PROJECT.format(name=foreign)
+    assert not project.requirements.exists()
+
+
+def test_client_roles_cannot_edit_requirements(project, sponsor, key_user, viewer):
+    for user in (sponsor, key_user, viewer):
+        with pytest.raises(PermissionDenied):
+            services.requirement_create(project=project, by=user, title="A", business_area="sales")
+
+
+def test_risk_score_is_probability_times_impact_and_required(project, pm):
+    risk = services.raid_item_create(project=project, by=pm, kind="risk", title="Data quality", probability=4, impact=5)
+    assert (risk.score, risk.severity) == (20, "high")
+    with pytest.raises(ValidationError) as caught:
+        services.raid_item_create(project=project, by=pm, kind="risk", title="Unscored")
+    assert "A risk needs a probability and an impact (1 to 5)." in str(caught.value)
+    with pytest.raises(ValidationError):
+        services.raid_item_create(
+            project=project, by=pm, kind="decision", title="Scored decision", probability=2, impact=2
+        )
+
+
+def test_raci_matrix_replaced_and_one_accountable_per_activity(project, pm, consultant, sponsor):
+    kickoff = f.make_kickoff(project=project)
+    cfo = f.make_stakeholder(project=project, name="Trần Thị Thu Hà")
+    rows = [
+        {"activity": "Design sign-off", "cells": {f"u{sponsor.pk}": "A", f"u{pm.pk}": "R", f"s{cfo.pk}": "C"}},
+        {"activity": "Data cleansing", "cells": {f"u{consultant.pk}": "c"}},
+    ]
+    updated = services.kickoff_set_raci(kickoff=kickoff, by=pm, version=kickoff.version, rows=rows)
+    matrix = services.raci_matrix(updated)
+    assert [r["activity"] for r in matrix["rows"]] == ["Design sign-off", "Data cleansing"]
+    assert RaciAssignment.objects.filter(activity__kickoff=kickoff).count() == 4
+
+    bad = [{"activity": "Go-live", "cells": {f"u{pm.pk}": "A", f"u{sponsor.pk}": "A"}}]
+    with pytest.raises(DomainError) as caught:
+        services.kickoff_set_raci(kickoff=updated, by=pm, version=updated.version, rows=bad)
+    assert caught.value.message == services.RACI_ONE_ACCOUNTABLE.format(activity="Go-live")
+    assert RaciAssignment.objects.filter(activity__kickoff=kickoff).count() == 4
+
+
+def test_raci_refuses_people_outside_the_project(project, pm, outsider):
+    kickoff = f.make_kickoff(project=project)
+    with pytest.raises(DomainError) as caught:
+        services.kickoff_set_raci(
+            kickoff=kickoff, by=pm, version=kickoff.version, rows=[{"activity": "X", "cells": {f"u{outsider.pk}": "R"}}]
+        )
+    assert caught.value.message == services.RACI_UNKNOWN_PERSON.format(person=f"u{outsider.pk}")
+
+
+def test_kickoff_attendees_must_be_members_or_project_stakeholders(project, other_project, pm, outsider):
+    with pytest.raises(DomainError):
+        services.kickoff_create(project=project, by=pm, meeting_date="2026-01-08T09:00Z", attendee_members=[outsider])
+    foreign = f.make_stakeholder(project=other_project)
+    with pytest.raises(DomainError):
+        services.kickoff_create(
+            project=project, by=pm, meeting_date="2026-01-08T09:00Z", attendee_stakeholders=[foreign]
+        )
+    assert not project.kickoffs.exists()
+
+
+def test_kickoff_print_page_shows_raci_and_scope(client, project, pm, sponsor):
+    kickoff = services.kickoff_create(
+        project=project,
+        by=pm,
+        meeting_date="2026-01-08T09:00Z",
+        scope_out="Tính lương (HR & payroll)",
+        attendee_members=[pm, sponsor],
+    )
+    services.kickoff_set_raci(
+        kickoff=kickoff,
+        by=pm,
+        version=kickoff.version,
+        rows=[{"activity": "Phê duyệt thiết kế", "cells": {f"u{sponsor.pk}": "A"}}],
+    )
+    client.force_login(sponsor)
+    page = client.get(reverse("discovery:kickoff_print", args=[project.code, kickoff.pk])).content.decode()
+    assert "Tính lương (HR &amp; payroll)" in page and "Phê duyệt thiết kế" in page and "@media print" in page
+
+
+def test_rollout_wave_sites_are_replaced_and_dates_checked(project, pm):
+    wave = services.rollout_wave_create(
+        project=project,
+        by=pm,
+        name="Wave 1",
+        start_date=date(2026, 3, 1),
+        golive_date=date(2026, 6, 1),
+        sites=[{"company": "Sao Mai", "site": "Bình Dương"}, {"company": "Sao Mai", "site": "Long An"}],
+    )
+    services.rollout_wave_update(wave=wave, by=pm, version=wave.version, sites=[{"company": "Sao Mai", "site": "HCM"}])
+    assert list(RolloutSite.objects.filter(wave=wave).values_list("site", flat=True)) == ["HCM"]
+    with pytest.raises(ValidationError) as caught:
+        services.rollout_wave_create(
+            project=project, by=pm, name="Backwards", start_date=date(2026, 6, 1), golive_date=date(2026, 3, 1)
+        )
+    assert "The go-live date cannot be before the start date." in str(caught.value)
+
+
+def _upload(name, content, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "setup.exe",
+            b"MZ....",
+            services.DOC_BAD_TYPE.format(ext=".exe", allowed=", ".join(sorted(services.DOCUMENT_TYPES))),
+        ),
+        ("fake.pdf", b"<html>not a pdf</html>", services.DOC_CONTENT_MISMATCH.format(ext=".pdf")),
+        ("empty.txt", b"", services.DOC_EMPTY),
+        ("binary.txt", b"\x00\x01\x02binary", services.DOC_CONTENT_MISMATCH.format(ext=".txt")),
+    ],
+)
+def test_plan_document_type_and_content_validated(project, pm, name, content, message):
+    with pytest.raises(DomainError) as caught:
+        services.plan_document_create(
+            project=project, by=pm, kind="preparation", title="X", file=_upload(name, content)
+        )
+    assert caught.value.message == message and caught.value.field == "file"
+    assert not PlanDocument.objects.exists()
+
+
+def test_plan_document_size_limit(project, pm, monkeypatch):
+    monkeypatch.setattr(services, "MAX_DOCUMENT_BYTES", 1024 * 1024)
+    big = _upload("big.txt", b"a" * (1024 * 1024 + 1))
+    with pytest.raises(DomainError) as caught:
+        services.plan_document_create(project=project, by=pm, kind="preparation", title="X", file=big)
+    assert caught.value.message == services.DOC_TOO_LARGE.format(size=1.0, limit=1)
+
+
+def test_plan_document_download_has_rfc6266_disposition(client, project, pm, viewer):
+    document = services.plan_document_create(
+        project=project,
+        by=pm,
+        kind="test_procedure",
+        title="Quy trình kiểm thử",
+        file=_upload("Quy trình kiểm thử.pdf", b"%PDF-1.4\n..."),
+    )
+    client.force_login(viewer)
+    response = client.get(reverse("discovery:document_download", args=[project.code, document.pk]))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=utf-8''Quy%20tr%C3%ACnh%20ki%E1%BB%83m%20th%E1%BB%AD.pdf" in disposition
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == b"%PDF-1.4\n..."
+
+
+def test_signoff_approved_by_sponsor_opens_the_discovery_gate(project, pm, sponsor):
+    f.make_requirement(project=project, code="REQ-001", status="agreed", fit_gap="fit", resolution="standard")
+    f.make_requirement(project=project, code="REQ-002")
+    signoff = services.discovery_signoff_request(project=project, by=pm, summary="Ready", approver=sponsor)
+    assert signoff.snapshot["agreed_requirements"] == ["REQ-001"]
+    phase = Phase.objects.get(project=project, kind="discovery")
+    assert phase.gate_approval == signoff.approval
+    decided = services.discovery_signoff_decide(signoff=signoff, by=sponsor, decision="approved", comment="Đồng ý")
+    assert decided.approval.decision == Approval.Decision.APPROVED
+    assert decided.approval.decided_by == sponsor
+
+
+@pytest.mark.parametrize("role", ["consultant", "key_user", "viewer"])
+def test_signoff_by_a_role_that_may_not_sign_is_refused(project, pm, personas, role):
+    signoff = f.make_signoff(project=project, by=pm)
+    with pytest.raises(PermissionDenied):
+        services.discovery_signoff_decide(signoff=signoff, by=personas[role], decision="approved")
+    signoff.approval.refresh_from_db()
+    assert signoff.approval.decision == Approval.Decision.PENDING
+
+
+def test_signoff_refused_from_the_portal_for_key_user(client, project, pm, key_user):
+    signoff = f.make_signoff(project=project, by=pm)
+    client.force_login(key_user)
+    page = client.get(reverse("discovery-portal:signoff", args=[project.code])).content.decode()
+    assert "signoff-decide-form" not in page
+    response = client.post(
+        reverse("discovery-portal:signoff_decide", args=[project.code, signoff.pk]), {"decision": "approved"}
+    )
+    assert response.status_code == 403
+    signoff.approval.refresh_from_db()
+    assert signoff.approval.decision == Approval.Decision.PENDING
+
+
+def test_sponsor_signs_off_from_the_portal(client, project, pm, sponsor):
+    signoff = f.make_signoff(project=project, by=pm, summary="Tài liệu khảo sát đã hoàn tất")
+    client.force_login(sponsor)
+    page = client.get(reverse("discovery-portal:signoff", args=[project.code])).content.decode()
+    assert "signoff-decide-form" in page and "Tài liệu khảo sát đã hoàn tất" in page
+    response = client.post(
+        reverse("discovery-portal:signoff_decide", args=[project.code, signoff.pk]),
+        {"decision": "approved", "comment": "OK"},
+    )
+    assert response.status_code == 302
+    signoff.approval.refresh_from_db()
+    assert signoff.approval.decision == Approval.Decision.APPROVED
+
+
+def test_only_one_pending_signoff_and_something_must_be_agreed(project, pm):
+    with pytest.raises(DomainError) as caught:
+        services.discovery_signoff_request(project=project, by=pm)
+    assert caught.value.message == services.SIGNOFF_NOTHING_AGREED
+    f.make_signoff(project=project, by=pm)
+    with pytest.raises(DomainError) as caught:
+        services.discovery_signoff_request(project=project, by=pm)
+    assert caught.value.message == services.SIGNOFF_PENDING
+    assert DiscoverySignoff.objects.filter(project=project).count() == 1
+
+
+def test_deciding_twice_is_refused(project, pm, sponsor):
+    signoff = f.make_signoff(project=project, by=pm)
+    services.discovery_signoff_decide(signoff=signoff, by=sponsor, decision="rejected", comment="Thiếu quy trình kho")
+    with pytest.raises(DomainError):
+        services.discovery_signoff_decide(signoff=signoff, by=pm, decision="approved")
+
+
+def test_requirement_form_page_creates_with_auto_code(client, project, consultant):
+    client.force_login(consultant)
+    response = client.post(
+        reverse("discovery:requirement_create", args=[project.code]),
+        {
+            "title": "Quản lý hạn sử dụng",
+            "business_area": "inventory",
+            "source": "workshop",
+            "priority": "must",
+            "status": "draft",
+        },
+    )
+    assert response.status_code == 302
+    assert Requirement.objects.get().code == "REQ-001"
+
+
+def test_demo_seed_is_idempotent(db):
+    from django.core.management import call_command
+
+    from phases.discovery.models import Kickoff, RaidItem
+
+    call_command("seed_demo")
+    counts = (Requirement.objects.count(), RaidItem.objects.count(), Kickoff.objects.count())
+    call_command("seed_demo")
+    assert (Requirement.objects.count(), RaidItem.objects.count(), Kickoff.objects.count()) == counts
+    assert counts[0] >= 10 and Requirement.objects.filter(title__startswith="Truy xuất lô").exists()
+    assert RaidItem.objects.filter(internal=True).exists()
+    assert DiscoverySignoff.objects.get().approval.decision == Approval.Decision.APPROVED
