@@ -53,6 +53,7 @@ def cycle_list(*, user, filters=None, request=None):
         Cycle.objects.visible_to(user)
         .select_related("project", "environment", "signoff")
         .annotate(case_count=Count("cycle_cases", distinct=True))
+        .order_by("project", "-planned_start", "name", "pk")
     )
     return _filtered(qs, CycleFilterSet, filters, request)
 

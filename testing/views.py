@@ -42,6 +42,15 @@ from testing.transitions import DEFECT_TRANSITIONS, OPEN_DEFECT_STATUSES
 C = Capability
 
 
+def _blank_form():
+    """A bound, validated empty form to collect a service's refusal (``call_service``)."""
+    from django import forms
+
+    form = forms.Form({})
+    form.is_valid()
+    return form
+
+
 def _errors_to_messages(request, form):
     for errors in form.errors.values():
         messages.error(request, " ".join(str(e) for e in errors))
@@ -131,7 +140,7 @@ class CaseDeleteView(ProjectAccessMixin, View):
 
     def post(self, request, code, pk):
         case = selectors.case_get(user=request.user, pk=pk, project=self.project)
-        form = CommentForm()
+        form = _blank_form()
         if call_service(form, services.case_delete, case=case, by=request.user) is None and form.errors:
             _errors_to_messages(request, form)
             return redirect(case)
@@ -379,7 +388,7 @@ class ExecutionStartView(ExecutionMixin, View):
             .select_related("cycle", "case"),
             pk=cc,
         )
-        form = CommentForm()
+        form = _blank_form()
         execution = call_service(form, services.execution_start, cycle_case=cycle_case, by=request.user)
         if execution is None:
             _errors_to_messages(request, form)
