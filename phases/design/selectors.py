@@ -31,6 +31,7 @@ def process_design_list(*, user, filters=None, request=None):
         ProcessDesign.objects.visible_to(user)
         .select_related("project", "owner", "approval", "approval__approver")
         .annotate(requirement_count=Count("requirements", distinct=True))
+        .order_by("project", "business_area", "number")
     )
     return _filtered(qs, f.ProcessDesignFilterSet, filters, request)
 

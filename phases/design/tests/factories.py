@@ -3,10 +3,19 @@
 from pathlib import Path
 
 import factory
+from django.db.models import Max
 
 from phases.design.models import FunctionDescription, ProcessDesign, ProcessStep, TechnicalRequirement
 from phases.discovery.models import BusinessArea, Requirement
 from projects.tests.factories import ProjectFactory
+
+
+def _next_number(model):
+    def number(obj):
+        return (model.objects.filter(project=obj.project).aggregate(n=Max("number"))["n"] or 0) + 1
+
+    return factory.LazyAttribute(number)
+
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 
@@ -34,7 +43,7 @@ class ProcessDesignFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     project = factory.SubFactory(ProjectFactory)
-    number = factory.Sequence(lambda n: n + 1)
+    number = _next_number(ProcessDesign)
     code = factory.LazyAttribute(lambda d: f"PD-{d.number:03d}")
     business_area = BusinessArea.PROCUREMENT
     name = factory.Sequence(lambda n: f"Process {n}")
@@ -70,7 +79,7 @@ class TechnicalRequirementFactory(factory.django.DjangoModelFactory):
         model = TechnicalRequirement
 
     project = factory.SubFactory(ProjectFactory)
-    number = factory.Sequence(lambda n: n + 1)
+    number = _next_number(TechnicalRequirement)
     code = factory.LazyAttribute(lambda t: f"TR-{t.number:03d}")
     category = TechnicalRequirement.Category.BACKUP_RECOVERY
     title = factory.Sequence(lambda n: f"Technical requirement {n}")
