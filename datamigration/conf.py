@@ -1,0 +1,41 @@
+"""Settings of the migration engine, each from Django settings or the environment.
+
+``DATAMIGRATION_MAX_UPLOAD_MB`` (default 500): largest accepted upload.
+``DATAMIGRATION_CHUNK_ROWS`` (20000): rows per chunk (one transaction, one checkpoint).
+``DATAMIGRATION_LEASE_SECONDS`` (60): a running run whose heartbeat is older is taken over.
+``DATAMIGRATION_MAX_DELIVERIES`` (5): a run delivered more often is failed (poison job).
+``DATAMIGRATION_XLSX_MAX_UNCOMPRESSED_MB`` (1024) and ``DATAMIGRATION_XLSX_MAX_RATIO`` (100):
+zip-bomb limits checked before an XLSX is parsed.
+"""
+
+from django.conf import settings
+
+from erpimpl.env import env_int
+
+
+def _get(name: str, default: int) -> int:
+    return getattr(settings, name, None) or env_int(name, default)
+
+
+def max_upload_bytes() -> int:
+    return _get("DATAMIGRATION_MAX_UPLOAD_MB", 500) * 1024 * 1024
+
+
+def chunk_rows() -> int:
+    return _get("DATAMIGRATION_CHUNK_ROWS", 20_000)
+
+
+def lease_seconds() -> int:
+    return _get("DATAMIGRATION_LEASE_SECONDS", 60)
+
+
+def max_deliveries() -> int:
+    return _get("DATAMIGRATION_MAX_DELIVERIES", 5)
+
+
+def xlsx_max_uncompressed() -> int:
+    return _get("DATAMIGRATION_XLSX_MAX_UNCOMPRESSED_MB", 1024) * 1024 * 1024
+
+
+def xlsx_max_ratio() -> int:
+    return _get("DATAMIGRATION_XLSX_MAX_RATIO", 100)

@@ -1,0 +1,200 @@
+"""Downloads: templates, row errors with the original rows, and staged records.
+
+CSV is UTF-8 with a BOM (Excel opens Vietnamese text correctly), RFC 4180 quoting.
+XLSX cells are written as text. In both, a text cell starting with ``= + - @``, a tab, a
+carriage return or NUL is prefixed with ``'`` so a spreadsheet never runs it as a formula;
+plain numbers such as ``-42`` are left as they are.
+"""
+
+import csv
+import io
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from datamigration import readers
+from datamigration.models import FieldDefinition, MasterDataObject, MigrationRun, RowError, StagedRecord
+
+BOM = "\ufeff".encode()
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\0")
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?\Z")
+ERRORS_COLUMN = "errors"
+ROW_COLUMN = "row"
+
+
+def escape_cell(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(DANGEROUS) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_stream(rows) -> Iterator[bytes]:
+    writer = csv.writer(_Echo())
+    yield BOM
+    buffer = []
+    for row in rows:
+        buffer.append(writer.writerow([escape_cell(v) for v in row]))
+        if len(buffer) >= 1000:
+            yield "".join(buffer).encode("utf-8")
+            buffer = []
+    if buffer:
+        yield "".join(buffer).encode("utf-8")
+
+
+def _xlsx_bytes(sheets: list[tuple[str, Iterator[list]]]) -> Iterator[bytes]:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        for row in rows:
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=escape_cell(value))
+                cell.data_type = "s"
+                cells.append(cell)
+            sheet.append(cells)
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        workbook.save(tmp.name)
+        with open(tmp.name, "rb") as fh:
+            yield from iter(lambda: fh.read(1 << 16), b"")
+
+
+def _fields(obj: MasterDataObject) -> list[FieldDefinition]:
+    return list(obj.fields.select_related("reference_object").order_by("order", "pk"))
+
+
+def field_rules(definition: FieldDefinition) -> str:
+    parts = [str(definition.get_type_display())]
+    if definition.required:
+        parts.append("required")
+    if definition.unique:
+        parts.append("unique key")
+    if definition.max_length:
+        parts.append(f"max {definition.max_length} characters")
+    if definition.min_value is not None:
+        parts.append(f">= {definition.min_value.normalize():f}")
+    if definition.max_value is not None:
+        parts.append(f"<= {definition.max_value.normalize():f}")
+    if definition.choices:
+        choices = [str(c) for c in definition.choices]
+        parts.append("one of: " + ", ".join(choices[:12]) + (" ..." if len(choices) > 12 else ""))
+    if definition.regex:
+        parts.append(f"pattern {definition.regex}")
+    if definition.check_digit:
+        parts.append(f"{definition.get_check_digit_display()}")
+    if definition.reference_object_id:
+        parts.append(f"refers to {definition.reference_object.name}.{definition.reference_field}")
+    if definition.description:
+        parts.append(definition.description)
+    return "; ".join(parts)
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+def template_rows(obj: MasterDataObject) -> tuple[list[str], list[str]]:
+    fields = _fields(obj)
+    return [f.name for f in fields], [f.example for f in fields]
+
+
+def template_csv(obj: MasterDataObject) -> Iterator[bytes]:
+    header, example = template_rows(obj)
+    return _csv_stream([header, example])
+
+
+def template_xlsx(obj: MasterDataObject) -> Iterator[bytes]:
+    header, example = template_rows(obj)
+    rules = [["field", "label", "rules"]] + [[f.name, f.label, field_rules(f)] for f in _fields(obj)]
+    return _xlsx_bytes([(obj.name, iter([header, example])), ("rules", iter(rules))])
+
+
+# --- row errors ---------------------------------------------------------------------------
+
+
+def _error_rows(run: MigrationRun, *, only_rows_with_errors=True) -> Iterator[list[str]]:
+    """The upload's header + ``row`` + ``errors``, then each faulty original row with its messages."""
+    upload = run.upload
+    errors = (
+        RowError.objects.filter(run=run)
+        .order_by("row", "field")
+        .values_list("row", "field", "message")
+        .iterator(chunk_size=5000)
+    )
+    pending = next(errors, None)
+    records = readers.iter_records(
+        Path(upload.file.path),
+        fmt=upload.format,
+        encoding=upload.encoding or "utf-8",
+        delimiter=upload.delimiter or ",",
+        sheet=upload.sheet,
+        header_row=upload.header_row,
+    )
+    for number, cells in records:
+        if number == 0:
+            yield [ROW_COLUMN, *cells, ERRORS_COLUMN]
+            continue
+        if pending is None:
+            break
+        if pending[0] != number:
+            continue
+        messages = []
+        while pending is not None and pending[0] == number:
+            messages.append(f"{pending[1]}: {pending[2]}")
+            pending = next(errors, None)
+        yield [str(number), *cells, "; ".join(messages)]
+
+
+def errors_csv(run: MigrationRun) -> Iterator[bytes]:
+    return _csv_stream(_error_rows(run))
+
+
+def errors_xlsx(run: MigrationRun) -> Iterator[bytes]:
+    return _xlsx_bytes([("errors", _error_rows(run))])
+
+
+# --- staged records -----------------------------------------------------------------------
+
+
+def _record_rows(obj: MasterDataObject) -> Iterator[list[str]]:
+    names = [f.name for f in _fields(obj)]
+    yield names
+    records = (
+        StagedRecord.objects.filter(project_id=obj.project_id, object=obj)
+        .order_by("key")
+        .values_list("data", flat=True)
+        .iterator(chunk_size=5000)
+    )
+    for data in records:
+        yield [data.get(name, "") for name in names]
+
+
+def records_csv(obj: MasterDataObject) -> Iterator[bytes]:
+    return _csv_stream(_record_rows(obj))
+
+
+def records_xlsx(obj: MasterDataObject) -> Iterator[bytes]:
+    return _xlsx_bytes([(obj.name, _record_rows(obj))])
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266: an ASCII fallback plus the UTF-8 name."""
+    from urllib.parse import quote
+
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename) or "download"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def as_bytes(chunks: Iterator[bytes]) -> bytes:
+    buffer = io.BytesIO()
+    for chunk in chunks:
+        buffer.write(chunk)
+    return buffer.getvalue()

@@ -1,0 +1,61 @@
+"""Celery tasks of the datamigration app: thin, take ids, claim, call a service.
+
+Tasks go to the ``migrations`` queue. Run a worker for it with::
+
+    celery -A erpimpl worker -Q migrations,default -c 2 --prefetch-multiplier 1
+
+A worker that starts re-enqueues runs whose worker died (``migration_runs_reconcile``),
+so a run interrupted by a killed worker is resumed from its last committed chunk.
+"""
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_ready
+
+log = logging.getLogger(__name__)
+
+QUEUE = "migrations"
+
+
+@shared_task(
+    bind=True,
+    queue=QUEUE,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=6 * 60 * 60,
+    soft_time_limit=None,
+    ignore_result=True,
+)
+def migration_run_execute_task(self, run_id: int) -> str:
+    from datamigration import services
+
+    run, token = services.migration_run_claim(run_id=run_id, worker=self.request.hostname or "worker")
+    if run is None:
+        log.info("migration run %s already claimed or finished; nothing to do", run_id)
+        return "skipped"
+    try:
+        run = services.migration_run_execute(run=run, token=token)
+    except BaseException as exc:  # the engine records its own failures; this is a last resort
+        services.migration_run_mark_failed(run_id=run_id, error=str(exc) or type(exc).__name__)
+        raise
+    return run.status
+
+
+@shared_task(queue=QUEUE, ignore_result=True)
+def migration_runs_reconcile_task() -> list[int]:
+    from datamigration import services
+
+    return services.migration_runs_reconcile()
+
+
+@worker_ready.connect
+def _reconcile_on_start(sender=None, **kwargs):
+    try:
+        from datamigration import services
+
+        ids = services.migration_runs_reconcile()
+        if ids:
+            log.info("re-enqueued interrupted migration runs: %s", ids)
+    except Exception:  # a worker must start even if the database is not reachable yet
+        log.exception("could not reconcile migration runs at start-up")

@@ -1,0 +1,217 @@
+"""The engine on the shared generator's files: exact error reports, idempotent loads, round trips."""
+
+import pytest
+
+from datamigration import services
+from datamigration.models import MigrationRun, RowError, RunChunk, StagedRecord
+from datamigration.tests.factories import (
+    csv_bytes,
+    execute,
+    expected_errors,
+    obj,
+    reported_errors,
+    run_file,
+    upload_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = MigrationRun.Status
+
+
+def _load_dependencies(project, md_dir, by):
+    for name in ("uom", "tax_codes", "vendors"):
+        run = run_file(project, name, md_dir / f"{name}.csv", by=by)
+        assert run.status == S.SUCCEEDED, run.message
+
+
+@pytest.mark.parametrize("name", ["products", "vendors", "customers", "chart_of_accounts"])
+def test_validation_reports_exactly_the_manifest_errors(project, consultant, md_dir, manifest, name):
+    _load_dependencies(project, md_dir, consultant)
+    run = run_file(project, name, md_dir / f"{name}.csv", by=consultant, mode="validate")
+
+    expected = expected_errors(manifest, f"{name}.csv")
+    assert run.status == S.SUCCEEDED, run.message
+    assert reported_errors(run) == expected
+    rows = manifest["rows"][f"{name}.csv"]
+    bad_rows = {row for row, _, _ in expected}
+    assert (run.total_rows, run.valid_rows, run.error_rows) == (rows, rows - len(bad_rows), len(bad_rows))
+    assert run.error_count == len(expected)
+
+
+def test_validate_only_stages_nothing(project, key_user, consultant, md_dir):
+    _load_dependencies(project, md_dir, consultant)
+    before = StagedRecord.objects.filter(project=project).count()
+
+    run = run_file(project, "products", md_dir / "products.csv", by=key_user, mode="validate")
+
+    assert run.status == S.SUCCEEDED
+    assert StagedRecord.objects.filter(project=project).count() == before
+    assert not StagedRecord.objects.filter(object=obj(project, "products")).exists()
+
+
+def test_load_stages_every_valid_row_and_a_second_load_changes_nothing(project, consultant, md_dir, manifest):
+    _load_dependencies(project, md_dir, consultant)
+    first = run_file(project, "products", md_dir / "products.csv", by=consultant)
+    products = StagedRecord.objects.filter(object=obj(project, "products"))
+    snapshot = dict(products.values_list("key", "updated_at"))
+
+    second = run_file(project, "products", md_dir / "products.csv", by=consultant, cycle="mock2")
+
+    bad = {row for row, _, _ in expected_errors(manifest, "products.csv")}
+    assert first.inserted_rows == manifest["rows"]["products.csv"] - len(bad) == products.count()
+    assert (second.inserted_rows, second.updated_rows, second.unchanged_rows) == (0, 0, first.inserted_rows)
+    assert dict(products.values_list("key", "updated_at")) == snapshot
+    assert second.loaded_checksum == first.loaded_checksum
+    assert set(products.values_list("last_run", flat=True)) == {first.pk}
+
+
+def test_corrected_file_updates_only_what_changed(project, consultant):
+    header = ["code", "name"]
+    run_file(project, "uom", csv_bytes([header, ["PCS", "Cái"], ["KG", "Kilôgam"]]), by=consultant)
+
+    run = run_file(
+        project, "uom", csv_bytes([header, ["PCS", "Chiếc"], ["KG", "Kilôgam"], ["M", "Mét"]]), by=consultant
+    )
+
+    assert (run.inserted_rows, run.updated_rows, run.unchanged_rows) == (1, 1, 1)
+    records = dict(StagedRecord.objects.filter(object=obj(project, "uom")).values_list("key", "data"))
+    assert records["PCS"] == {"code": "PCS", "name": "Chiếc"}
+
+
+def test_vietnamese_text_round_trips_byte_for_byte(project, consultant, client):
+    from datamigration import exports
+
+    nfc = "Nguyễn Văn Đức — Cà phê rang xay đặc biệt"
+    nfd = __import__("unicodedata").normalize("NFD", nfc)
+    content = csv_bytes([["code", "name"], ["HOP", nfd], ["DOI", nfc]])
+
+    run = run_file(project, "uom", content, by=consultant)
+
+    assert run.status == S.SUCCEEDED
+    names = dict(StagedRecord.objects.filter(object=obj(project, "uom")).values_list("key", "data__name"))
+    assert names == {"HOP": nfc, "DOI": nfc}
+    exported = b"".join(exports.records_csv(obj(project, "uom")))
+    assert exported.startswith(b"\xef\xbb\xbf")
+    assert exported[3:].decode("utf-8").splitlines() == ["code,name", f"DOI,{nfc}", f"HOP,{nfc}"]
+    # and back in: the exported file loads with nothing to change
+    again = run_file(project, "uom", exported, by=consultant)
+    assert (again.inserted_rows, again.updated_rows, again.unchanged_rows) == (0, 0, 2)
+
+
+def test_duplicate_keys_are_reported_on_the_later_rows(project, consultant):
+    content = csv_bytes([["code", "name"], ["A", "1"], ["B", "2"], ["A", "3"], ["A", "4"]])
+
+    run = run_file(project, "uom", content, by=consultant, mode="validate")
+
+    assert reported_errors(run) == {(3, "code", "duplicate"), (4, "code", "duplicate")}
+    assert RowError.objects.get(run=run, row=3).message == "Repeats the key of row 1."
+
+
+def test_same_file_parent_reference_and_staged_parent(project, consultant):
+    header = ["code", "name", "parent_code", "type", "level", "reconcile"]
+    run_file(
+        project, "chart_of_accounts", csv_bytes([header, ["111", "Tiền mặt", "", "asset", "1", "false"]]), by=consultant
+    )
+    content = csv_bytes(
+        [
+            header,
+            ["1111", "Tiền Việt Nam", "111", "asset", "2", "false"],  # parent already staged
+            ["112", "Tiền gửi", "", "asset", "1", "false"],
+            ["1121", "Tiền gửi VND", "112", "asset", "2", "false"],  # parent later in the same file
+            ["9999", "Mồ côi", "999", "asset", "2", "false"],  # no such parent
+        ]
+    )
+
+    run = run_file(project, "chart_of_accounts", content, by=consultant)
+
+    assert reported_errors(run) == {(4, "parent_code", "reference")}
+    assert run.inserted_rows == 3
+
+
+def test_cancel_of_a_queued_run_is_immediate(project, key_user):
+    upload = upload_bytes(project, "uom", csv_bytes([["code", "name"], ["A", "a"]]), by=key_user)
+    run = services.migration_run_start(upload=upload, by=key_user, mode="validate")
+
+    run = services.migration_run_cancel(run=run, by=key_user)
+
+    assert run.status == S.CANCELLED
+    claimed, _ = services.migration_run_claim(run_id=run.pk, worker="w")
+    assert claimed is None
+
+
+def test_cancel_requested_stops_a_running_load_and_stages_nothing(project, consultant, md_dir, settings):
+    settings.DATAMIGRATION_CHUNK_ROWS = 100
+    _load_dependencies(project, md_dir, consultant)
+    upload = upload_bytes(project, "products", (md_dir / "products.csv").read_bytes(), by=consultant)
+    run = services.migration_run_start(upload=upload, by=consultant, mode="load")
+    claimed, token = services.migration_run_claim(run_id=run.pk, worker="w")
+    MigrationRun.objects.filter(pk=run.pk).update(cancel_requested=True)
+
+    run = services.migration_run_execute(run=claimed, token=token)
+
+    assert run.status == S.CANCELLED
+    assert not StagedRecord.objects.filter(object=obj(project, "products")).exists()
+
+
+def test_a_resumed_run_ends_like_an_uninterrupted_one(project, consultant, md_dir, settings, monkeypatch):
+    from datamigration import engine
+
+    settings.DATAMIGRATION_CHUNK_ROWS = 300
+    settings.DATAMIGRATION_LEASE_SECONDS = 1
+    _load_dependencies(project, md_dir, consultant)
+    upload = upload_bytes(project, "products", (md_dir / "products.csv").read_bytes(), by=consultant)
+    run = services.migration_run_start(upload=upload, by=consultant, mode="load")
+    claimed, token = services.migration_run_claim(run_id=run.pk, worker="doomed")
+    real_commit = engine._commit_chunk
+
+    def dies_after_three_chunks(run, token, chunk_no, *args):
+        if chunk_no == 3:
+            raise KeyboardInterrupt("worker killed")
+        return real_commit(run, token, chunk_no, *args)
+
+    monkeypatch.setattr(engine, "_commit_chunk", dies_after_three_chunks)
+    with pytest.raises(KeyboardInterrupt):
+        services.migration_run_execute(run=claimed, token=token)
+    monkeypatch.setattr(engine, "_commit_chunk", real_commit)
+    assert MigrationRun.objects.get(pk=run.pk).processed_rows == 900
+    MigrationRun.objects.filter(pk=run.pk).update(heartbeat_at=run.created_at.replace(year=2000))
+
+    resumed = execute(run, worker="rescuer")
+
+    assert resumed.status == S.SUCCEEDED
+    assert resumed.deliveries == 2
+    assert list(RunChunk.objects.filter(run=run).values_list("chunk_no", flat=True)) == list(range(7))
+    staged = dict(StagedRecord.objects.filter(object=obj(project, "products")).values_list("key", "checksum"))
+    reference = run_file(project, "products", md_dir / "products.csv", by=consultant, cycle="mock2")
+    assert reference.unchanged_rows == len(staged) == resumed.inserted_rows
+    assert RowError.objects.filter(run=resumed).count() == RowError.objects.filter(run=reference).count()
+
+
+def test_a_replayed_chunk_is_a_no_op(project, consultant):
+    from datamigration import engine
+
+    upload = upload_bytes(project, "uom", csv_bytes([["code", "name"], ["A", "a"]]), by=consultant)
+    run = services.migration_run_start(upload=upload, by=consultant, mode="load")
+    claimed, token = services.migration_run_claim(run_id=run.pk, worker="w")
+    plan = engine.build_plan(claimed, ["code", "name"])
+    engine.stage_create(claimed, 2)
+    columns, valid, errors, valid_count, error_rows = engine._process_chunk(plan, 1, [["A", "a"]])
+    args = (1, plan, columns, valid, errors, valid_count, error_rows, 0.0, True)
+
+    assert engine._commit_chunk(claimed, token, 0, *args) is True
+    assert engine._commit_chunk(claimed, token, 0, *args) is False
+    assert MigrationRun.objects.get(pk=run.pk).processed_rows == 1
+    engine.stage_drop(claimed)
+
+
+def test_a_second_load_of_the_same_object_while_one_is_active_is_refused(project, consultant):
+    from erpimpl.errors import ConflictError
+
+    upload = upload_bytes(project, "uom", csv_bytes([["code", "name"], ["A", "a"]]), by=consultant)
+    first = services.migration_run_start(upload=upload, by=consultant, mode="load")
+
+    with pytest.raises(ConflictError) as exc:
+        services.migration_run_start(upload=upload, by=consultant, mode="load")
+
+    assert exc.value.message == services.LOAD_ALREADY_ACTIVE.format(object="uom", run=first.pk)
