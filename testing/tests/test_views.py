@@ -1,0 +1,159 @@
+"""Pages as users meet them: the portal UAT flow, the sign-off page, the XLSX export, htmx rows."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from phases.design.tests.factories import RequirementFactory
+from testing import services
+from testing.models import Cycle, Defect, Evidence, Execution
+from testing.tests.factories import CaseFactory, CycleCaseFactory, CycleFactory
+
+pytestmark = pytest.mark.django_db
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def uat(project, key_user):
+    cycle = CycleFactory(project=project, type=Cycle.Type.UAT, name="UAT vòng 1")
+    return CycleCaseFactory(
+        cycle=cycle, case=CaseFactory(project=project, steps=2, title="Lập hoá đơn"), assignee=key_user
+    )
+
+
+def test_key_user_runs_an_assigned_case_in_the_portal(client, project, key_user, uat):
+    client.force_login(key_user)
+    home = client.get(reverse("testing-portal:uat_home", args=[project.code]))
+    assert "Lập hoá đơn" in home.content.decode()
+    response = client.post(reverse("testing-portal:execution_start", args=[project.code, uat.pk]))
+    run = Execution.objects.get()
+    assert response.url == reverse("testing-portal:execution_detail", args=[project.code, run.pk])
+    page = client.get(response.url).content.decode()
+    assert "Do step 1" in page and 'hx-post="' in page
+    step_url = reverse("testing-portal:execution_step", args=[project.code, run.pk, 1])
+    row = client.post(step_url, {"status": "passed", "actual_result": "OK"}, HTTP_HX_REQUEST="true")
+    assert row.status_code == 200 and row.content.decode().lstrip().startswith('<tr id="step-1"')
+    client.post(reverse("testing-portal:execution_step", args=[project.code, run.pk, 2]), {"status": "failed"})
+    client.post(
+        reverse("testing-portal:evidence_upload", args=[project.code, run.pk]),
+        {"file": SimpleUploadedFile("loi.png", PNG), "step": 2},
+    )
+    step2 = run.step_results.get(order=2)
+    client.post(
+        reverse("testing-portal:execution_defect", args=[project.code, run.pk]),
+        {"title": "Sai thuế suất", "severity": "critical", "priority": "high", "step_result": step2.pk},
+    )
+    client.post(reverse("testing-portal:execution_finish", args=[project.code, run.pk]), {"actual_result": "Lỗi"})
+    run.refresh_from_db()
+    assert run.status == Execution.Status.FAILED
+    assert Evidence.objects.get().step_result == step2
+    defect = Defect.objects.get()
+    assert (defect.case, defect.step_result, defect.severity) == (uat.case, step2, "critical")
+    download = client.get(reverse("testing-portal:evidence_download", args=[project.code, Evidence.objects.get().pk]))
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+
+
+def test_unassigned_case_is_refused_with_a_clear_message(client, project, key_user, sponsor, uat):
+    other = CycleCaseFactory(cycle=uat.cycle, case=CaseFactory(project=project), assignee=sponsor)
+    client.force_login(key_user)
+    response = client.post(reverse("testing-portal:execution_start", args=[project.code, other.pk]), follow=True)
+    assert "You can only execute cases assigned to you" in response.content.decode()
+    assert not Execution.objects.exists()
+
+
+def test_wrong_evidence_type_shows_the_message_and_saves_nothing(client, project, key_user, uat):
+    run = services.execution_start(cycle_case=uat, by=key_user)
+    client.force_login(key_user)
+    response = client.post(
+        reverse("testing-portal:evidence_upload", args=[project.code, run.pk]),
+        {"file": SimpleUploadedFile("script.exe", b"MZ\x90")},
+        follow=True,
+    )
+    assert "Files of type .exe cannot be attached" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_signoff_page_lists_open_defects_and_needs_the_override(client, project, pm, key_user, sponsor, uat):
+    run = services.execution_start(cycle_case=uat, by=key_user)
+    step = services.execution_record_step(execution=run, by=key_user, order=1, status="failed")
+    services.execution_finish(execution=run, by=key_user)
+    critical = services.defect_create(
+        project=project, by=key_user, title="Không lưu được", severity="critical", step_result=step
+    )
+    services.defect_create(project=project, by=key_user, title="Lỗi chính tả", severity="trivial", cycle=uat.cycle)
+    services.cycle_signoff_request(cycle=uat.cycle, by=pm, approver=sponsor)
+    client.force_login(sponsor)
+    url = reverse("testing-portal:cycle_signoff", args=[project.code, uat.cycle.pk])
+    page = client.get(url).content.decode()
+    assert critical.code in page and "Lỗi chính tả" in page and 'id="signoff-form"' in page
+    refused = client.post(url, {"decision": "approved"}).content.decode()
+    assert "critical defect(s) are still open" in refused
+    assert Cycle.objects.get(pk=uat.cycle.pk).signoff.decision == "pending"
+    client.post(url, {"decision": "approved", "override": "on", "override_reason": "Có phương án tạm"})
+    assert Cycle.objects.get(pk=uat.cycle.pk).is_signed_off
+
+
+def test_key_user_sees_no_decision_form(client, project, pm, key_user, uat):
+    services.cycle_signoff_request(cycle=uat.cycle, by=pm)
+    client.force_login(key_user)
+    url = reverse("testing-portal:cycle_signoff", args=[project.code, uat.cycle.pk])
+    assert 'id="signoff-form"' not in client.get(url).content.decode()
+    assert client.post(url, {"decision": "approved"}).status_code == 403
+
+
+def test_traceability_export_escapes_formulas(client, project, consultant, viewer):
+    req = RequirementFactory(project=project, code="REQ-001", title='=HYPERLINK("http://evil","x")')
+    case = CaseFactory(project=project, title="+cmd|' /C calc'!A0")
+    case.requirements.set([req])
+    client.force_login(viewer)
+    response = client.get(reverse("testing:traceability_export", args=[project.code]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value]
+    assert '\'=HYPERLINK("http://evil","x")' in values
+    assert any(v.startswith("TC-") and "+cmd" in v for v in values)
+    assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row if cell.value)
+
+
+def test_case_form_creates_a_case_with_steps(client, project, consultant):
+    req = RequirementFactory(project=project)
+    client.force_login(consultant)
+    response = client.post(
+        reverse("testing:case_create", args=[project.code]),
+        {
+            "title": "Đặt hàng mua",
+            "type": "functional",
+            "steps_text": "Mở màn hình đặt hàng | Màn hình hiện ra\nLưu đơn | Đơn có số",
+            "requirements": [req.pk],
+        },
+    )
+    assert response.status_code == 302
+    case = project.test_cases.get()
+    assert case.code == "TC-001" and case.steps.count() == 2 and list(case.requirements.all()) == [req]
+    bad = client.post(
+        reverse("testing:case_create", args=[project.code]),
+        {"title": "x", "type": "uat", "steps_text": "chỉ hành động"},
+    )
+    assert "needs both an action and an expected result" in bad.content.decode()
+
+
+def test_cycle_page_renders_charts_data(client, project, consultant, uat):
+    client.force_login(consultant)
+    page = client.get(reverse("testing:cycle_detail", args=[project.code, uat.cycle.pk])).content.decode()
+    assert 'id="progress-data"' in page and 'id="defect-data"' in page and "chart.umd.min.js" in page
+
+
+def test_defect_page_offers_only_the_allowed_moves(client, project, pm, key_user):
+    defect = services.defect_create(project=project, by=key_user, title="Lỗi")
+    client.force_login(key_user)
+    page = client.get(defect.get_absolute_url()).content.decode()
+    assert 'value="open"' not in page  # triage is the firm's
+    client.force_login(pm)
+    page = client.get(defect.get_absolute_url()).content.decode()
+    assert 'name="to_status" value="open"' in page
+    client.post(reverse("testing:defect_transition", args=[project.code, defect.pk]), {"to_status": "closed"})
+    defect.refresh_from_db()
+    assert defect.status == "new"
