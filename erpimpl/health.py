@@ -1,10 +1,11 @@
 """``/healthz``: is the database reachable, is the broker reachable."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from kombu import Connection
 
-from erpimpl.celery import app as celery_app
 
 
 def _database_ok() -> tuple[bool, str]:
@@ -19,7 +20,8 @@ def _database_ok() -> tuple[bool, str]:
 
 def _broker_ok() -> tuple[bool, str]:
     try:
-        with celery_app.connection_for_write() as conn:
+        url, options = settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT_OPTIONS
+        with Connection(url, transport_options=options, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True, "ok"
     except Exception as exc:

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, BigIntegerField, Count, Prefetch, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
 from projects.models import Approval, Membership, Milestone, Phase, Project, Task
@@ -103,15 +105,19 @@ def project_member_counts(*, project: Project) -> dict[str, int]:
 
 def audit_entries(*, user, project: Project | None = None, target=None):
     """Audit entries the user may read: their projects only, internal ones for firm roles."""
-    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    qs = (
+        LogEntry.objects.select_related("actor", "content_type")
+        .annotate(entry_project_id=Cast(KT("additional_data__project_id"), BigIntegerField()))
+        .order_by("-timestamp")
+    )
     visible = project_ids_with(user, Capability.VIEW)
     if visible is not None:
         internal_ok = project_ids_with(user, Capability.VIEW_INTERNAL)
-        qs = qs.filter(additional_data__project_id__in=visible).filter(
-            Q(additional_data__internal=False) | Q(additional_data__project_id__in=internal_ok)
+        qs = qs.filter(entry_project_id__in=visible).filter(
+            Q(additional_data__internal=False) | Q(entry_project_id__in=internal_ok)
         )
     if project is not None:
-        qs = qs.filter(additional_data__project_id=project.pk)
+        qs = qs.filter(entry_project_id=project.pk)
     if target is not None:
         qs = qs.filter(content_type=ContentType.objects.get_for_model(target), object_pk=str(target.pk))
     return qs

@@ -218,11 +218,7 @@ class AuditLogViewSet(ReadOnlyScopedViewSet):
         qs = selectors.audit_entries(user=self.request.user)
         params = self.request.query_params
         if params.get("project"):
-            qs = qs.filter(
-                additional_data__project_id__in=Project.objects.visible_to(self.request.user)
-                .filter(code=params["project"])
-                .values_list("pk", flat=True)[:1]
-            )
+            qs = qs.filter(entry_project_id__in=Project.objects.filter(code=params["project"]).values("pk"))
         if params.get("object_type") and "." in params["object_type"]:
             app_label, model = params["object_type"].lower().split(".", 1)
             qs = qs.filter(content_type__app_label=app_label, content_type__model=model)

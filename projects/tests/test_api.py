@@ -184,12 +184,7 @@ def test_healthz_reports_database_and_broker(client):
 
 
 def test_healthz_answers_503_and_names_the_broker_when_it_is_down(client, settings):
-    from erpimpl.celery import app
-
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = settings.CELERY_BROKER_URL
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False and response.json()["database"]["ok"] is True

@@ -52,11 +52,11 @@ def test_a_key_user_lands_on_the_portal_and_sees_nothing_internal(browser, demo_
 def test_the_language_switch_turns_the_page_vietnamese(browser, demo_like_project):
     browser.login("bob_consultant")
     page = browser.page
-    assert page.get_by_role("heading", name="Projects").is_visible()
+    assert page.get_by_role("heading", name="Projects", exact=True).is_visible()
     page.select_option("#language-form select", "vi")
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "vi"
-    assert page.get_by_role("heading", name="Dự án").is_visible()
+    assert page.get_by_role("heading", name="Dự án", exact=True).is_visible()
     assert page.get_by_role("button", name="Đăng xuất").is_visible()
     assert browser.console_errors == []
 
