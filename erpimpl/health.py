@@ -7,7 +7,6 @@ from django.views.decorators.cache import never_cache
 from kombu import Connection
 
 
-
 def _database_ok() -> tuple[bool, str]:
     try:
         with connection.cursor() as cursor:
