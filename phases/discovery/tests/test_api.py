@@ -1,0 +1,64 @@
+"""API details beyond the role matrix: schema, query budget, 409 on a stale version."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from phases.discovery.tests import factories as f
+
+
+def test_discovery_schema_validates_without_warnings(tmp_path):
+    out = tmp_path / "schema.yml"
+    call_command(
+        "spectacular",
+        "--urlconf",
+        "phases.discovery.tests.schema_urls",
+        "--validate",
+        "--fail-on-warn",
+        "--file",
+        str(out),
+        "--skip-checks",
+    )
+    text = out.read_text()
+    for path in ("requirements/import/", "requirements/export/", "kickoffs/{id}/raci/", "signoffs/{id}/decide/"):
+        assert f"/api/v1/discovery/{path}" in text
+    assert "RequirementStatusEnum" in text and "BusinessAreaEnum" in text
+
+
+@pytest.mark.parametrize("persona", ["consultant", "viewer"])
+def test_requirement_list_query_count_does_not_grow_with_rows(
+    persona, api_client_for, personas, project, django_assert_max_num_queries
+):
+    client = api_client_for(personas[persona])
+    process = f.make_process(project=project)
+    for _ in range(3):
+        f.make_requirement(project=project, owner=personas["pm"]).processes.add(process)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("discovery-api:requirement-list")).status_code == 200
+    for _ in range(20):
+        f.make_requirement(project=project, owner=personas["pm"]).processes.add(process)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("discovery-api:requirement-list"))
+    assert response.json()["count"] == 23
+
+
+def test_stale_version_answers_409(api_client_for, personas, project):
+    req = f.make_requirement(project=project)
+    client = api_client_for(personas["consultant"])
+    url = reverse("discovery-api:requirement-detail", args=[req.pk])
+    assert client.patch(url, {"version": 1, "title": "Mới"}, format="json").status_code == 200
+    stale = client.patch(url, {"version": 1, "title": "Cũ"}, format="json")
+    assert stale.status_code == 409
+    req.refresh_from_db()
+    assert req.title == "Mới"
+
+
+def test_missing_version_on_update_is_400(api_client_for, personas, project):
+    req = f.make_requirement(project=project)
+    response = api_client_for(personas["pm"]).patch(
+        reverse("discovery-api:requirement-detail", args=[req.pk]), {"title": "X"}, format="json"
+    )
+    assert response.status_code == 400 and "version" in response.json()
