@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Approval, MethodologyTemplate, Phase, Project, Task
+from projects.models import Approval, MethodologyTemplate, Milestone, Phase, Project, Task
 from projects.roles import Role
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -85,6 +85,23 @@ class TaskForm(forms.ModelForm):
             others = others.exclude(pk=self.instance.pk)
         self.fields["depends_on"].queryset = others
         self.fields["depends_on"].required = False
+
+    def _post_clean(self):
+        # Validation of the instance happens in the service, which owns the rules.
+        pass
+
+
+class MilestoneForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Milestone
+        fields = ["phase", "title", "due_date", "achieved_on", "internal"]
+        widgets = {"due_date": DATE, "achieved_on": DATE}
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = project.phases.all()
 
     def _post_clean(self):
         # Validation of the instance happens in the service, which owns the rules.

@@ -21,6 +21,13 @@ dashboard = (
         path(
             "projects/<str:code>/members/<int:pk>/remove/", views.MembershipRemoveView.as_view(), name="member_remove"
         ),
+        path("projects/<str:code>/milestones/new/", views.MilestoneEditView.as_view(), name="milestone_create"),
+        path("projects/<str:code>/milestones/<int:pk>/", views.MilestoneEditView.as_view(), name="milestone_edit"),
+        path(
+            "projects/<str:code>/milestones/<int:pk>/delete/",
+            views.MilestoneDeleteView.as_view(),
+            name="milestone_delete",
+        ),
         path("projects/<str:code>/save-template/", views.SaveTemplateView.as_view(), name="save_template"),
         path("projects/<str:code>/audit/", views.AuditView.as_view(), name="audit"),
     ],

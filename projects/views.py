@@ -16,6 +16,7 @@ from projects.filters import TaskFilterSet
 from projects.forms import (
     ApprovalDecisionForm,
     MembershipAddForm,
+    MilestoneForm,
     PhaseStatusForm,
     ProjectCreateForm,
     ProjectUpdateForm,
@@ -345,6 +346,60 @@ class TaskDeleteView(ProjectAccessMixin, View):
         services.task_delete(task=task, by=request.user)
         messages.success(request, _("Task deleted."))
         return redirect("projects:plan", code=code)
+
+
+class MilestoneEditView(ProjectAccessMixin, FormView):
+    template_name = "projects/milestone_form.html"
+    form_class = MilestoneForm
+    capability = C.EDIT
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        pk = self.kwargs.get("pk")
+        self.milestone = (
+            get_object_or_404(selectors.milestone_list(user=self.request.user), pk=pk, project=self.project)
+            if pk
+            else None
+        )
+        kwargs["project"] = self.project
+        if self.milestone:
+            kwargs["instance"] = self.milestone
+            kwargs["initial"] = {"version": self.milestone.version}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["milestone"] = self.milestone
+        return context
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        if self.milestone:
+            result = call_service(
+                form,
+                services.milestone_update,
+                milestone=self.milestone,
+                by=self.request.user,
+                version=version or 0,
+                **data,
+            )
+        else:
+            result = call_service(form, services.milestone_create, project=self.project, by=self.request.user, **data)
+        if result is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("Milestone saved."))
+        return redirect(self.project)
+
+
+class MilestoneDeleteView(ProjectAccessMixin, View):
+    capability = C.EDIT
+
+    def post(self, request, code, pk):
+        milestone = get_object_or_404(selectors.milestone_list(user=request.user), pk=pk, project=self.project)
+        services.milestone_delete(milestone=milestone, by=request.user)
+        messages.success(request, _("Milestone deleted."))
+        return redirect(self.project)
 
 
 class SaveTemplateView(ProjectAccessMixin, FormView):

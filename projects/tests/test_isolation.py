@@ -23,6 +23,9 @@ COVERED_ROUTES = {
     "projects:approval_decide",
     "projects:member_add",
     "projects:member_remove",
+    "projects:milestone_create",
+    "projects:milestone_edit",
+    "projects:milestone_delete",
     "projects:save_template",
     "projects:audit",
     "projects-portal:home",
@@ -155,6 +158,9 @@ def test_outsider_pages_of_another_project_answer_404(outsider, project, client)
         assert client.get(reverse(name, args=[project.code])).status_code == 404, name
     task = TaskFactory(project=project)
     assert client.get(reverse("projects:task_edit", args=[project.code, task.pk])).status_code == 404
+    milestone = MilestoneFactory(project=project)
+    assert client.get(reverse("projects:milestone_edit", args=[project.code, milestone.pk])).status_code == 404
+    assert client.post(reverse("projects:milestone_delete", args=[project.code, milestone.pk])).status_code == 404
     assert client.post(reverse("projects:task_delete", args=[project.code, task.pk])).status_code == 404
     assert Task.objects.filter(pk=task.pk).exists()
 
@@ -285,6 +291,7 @@ PAGE_MATRIX = {
     "projects:project_edit": {"pm": 200, "consultant": 403, "sponsor": 403, "key_user": 403, "viewer": 403},
     "projects:task_create": {"pm": 200, "consultant": 200, "sponsor": 403, "key_user": 403, "viewer": 403},
     "projects:save_template": {"pm": 200, "consultant": 200, "sponsor": 403, "key_user": 403, "viewer": 403},
+    "projects:milestone_create": {"pm": 200, "consultant": 200, "sponsor": 403, "key_user": 403, "viewer": 403},
     "projects-portal:project": {"pm": 200, "consultant": 200, "sponsor": 200, "key_user": 200, "viewer": 200},
 }
 
