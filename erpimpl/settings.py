@@ -199,6 +199,11 @@ SPECTACULAR_SETTINGS = {
         "PhaseStatusEnum": "projects.models.Phase.Status",
         "TaskStatusEnum": "projects.models.Task.Status",
         "PhaseKindEnum": "projects.models.PhaseKind",
+        "ApprovalDecisionEnum": "projects.models.Approval.Decision",
+        "SignoffDecisionEnum": "projects.models.SIGNOFF_DECISIONS",
+        "DesignStatusEnum": "phases.design.models.DesignStatus",
+        "FunctionKindEnum": "phases.design.models.FunctionDescription.Kind",
+        "TechnicalRequirementStatusEnum": "phases.design.models.TechnicalRequirement.Status",
     },
 }
 
@@ -258,6 +263,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")

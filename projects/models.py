@@ -203,6 +203,13 @@ class Approval(ProjectScopedModel):
         return self.title
 
 
+#: The two answers a sign-off can be given (the API's ``decide`` actions take one of them).
+SIGNOFF_DECISIONS = [
+    (Approval.Decision.APPROVED.value, _("Approved")),
+    (Approval.Decision.REJECTED.value, _("Rejected")),
+]
+
+
 class Phase(ProjectScopedModel):
     """One of the six methodology phases of a project."""
 

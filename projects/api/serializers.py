@@ -4,7 +4,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from projects.api.base import VersionField, project_field
-from projects.models import Approval, Membership, MethodologyTemplate, Milestone, Phase, PhaseKind, Project, Task
+from projects.models import (
+    SIGNOFF_DECISIONS,
+    Approval,
+    Membership,
+    MethodologyTemplate,
+    Milestone,
+    Phase,
+    PhaseKind,
+    Project,
+    Task,
+)
 from projects.roles import Role
 
 User = get_user_model()
@@ -301,7 +311,7 @@ class ApprovalInputSerializer(serializers.Serializer):
 
 
 class ApprovalDecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[Approval.Decision.APPROVED, Approval.Decision.REJECTED])
+    decision = serializers.ChoiceField(choices=SIGNOFF_DECISIONS)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -5,6 +5,7 @@ same-project references, versioning after approval, evidence before verification
 """
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,11 +20,12 @@ from phases.design.models import (
 from phases.discovery.models import BusinessArea, Requirement
 from projects.api.base import VersionField, project_field
 from projects.api.serializers import MemberField, UserBriefSerializer
-from projects.models import Approval
+from projects.models import SIGNOFF_DECISIONS, Approval
 
 PROJECT = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """A row (by id) among those the caller may see; the service checks it is of the same project."""
 
@@ -35,14 +37,14 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.visible_to(self.context["request"].user)
 
 
-class RequirementBriefSerializer(serializers.ModelSerializer):
+class DesignRequirementRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Requirement
         fields = ["id", "code", "title", "business_area", "status"]
         read_only_fields = fields
 
 
-class SignoffSerializer(serializers.ModelSerializer):
+class DesignSignoffSerializer(serializers.ModelSerializer):
     """The design's current sign-off request."""
 
     approver = UserBriefSerializer(read_only=True)
@@ -57,14 +59,14 @@ class SignoffSerializer(serializers.ModelSerializer):
 # --- process designs --------------------------------------------------------------------
 
 
-class StepSerializer(serializers.ModelSerializer):
+class ProcessStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProcessStep
         fields = ["order", "title", "actor", "erp_function", "work_instruction"]
         read_only_fields = fields
 
 
-class StepInputSerializer(serializers.Serializer):
+class ProcessStepInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, allow_blank=True)
     actor = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     erp_function = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -75,9 +77,9 @@ class ProcessDesignSerializer(serializers.ModelSerializer):
     project = PROJECT
     owner = UserBriefSerializer(read_only=True)
     status = serializers.ChoiceField(choices=DesignStatus.choices, read_only=True)
-    requirements = RequirementBriefSerializer(many=True, read_only=True)
-    steps = StepSerializer(many=True, read_only=True)
-    signoff = SignoffSerializer(source="approval", read_only=True, allow_null=True)
+    requirements = DesignRequirementRefSerializer(many=True, read_only=True)
+    steps = ProcessStepSerializer(many=True, read_only=True)
+    signoff = DesignSignoffSerializer(source="approval", read_only=True, allow_null=True)
     has_bpmn = serializers.BooleanField(read_only=True)
     bpmn_url = serializers.SerializerMethodField()
 
@@ -120,7 +122,9 @@ class _DesignFields(serializers.Serializer):
     requirements = VisibleRelatedField(
         model=Requirement, many=True, required=False, help_text="Ids of the requirements the design covers."
     )
-    steps = StepInputSerializer(many=True, required=False, help_text="The full list of steps, in order (replaces).")
+    steps = ProcessStepInputSerializer(
+        many=True, required=False, help_text="The full list of steps, in order (replaces)."
+    )
 
 
 class ProcessDesignInputSerializer(_DesignFields):
@@ -140,14 +144,14 @@ class BpmnUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A BPMN 2.0 XML file (.bpmn), with diagram interchange.")
 
 
-class SubmitSerializer(serializers.Serializer):
+class DesignSubmitSerializer(serializers.Serializer):
     approver = MemberField(
         required=False, allow_null=True, help_text="Username of the approver; empty: any PM or sponsor."
     )
 
 
-class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[Approval.Decision.APPROVED, Approval.Decision.REJECTED])
+class DesignDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=SIGNOFF_DECISIONS)
     comment = serializers.CharField(required=False, allow_blank=True, default="", help_text="Required when rejecting.")
 
 
@@ -158,7 +162,7 @@ class ProcessDesignVersionSerializer(serializers.ModelSerializer):
     project = serializers.CharField(source="design.project.code", read_only=True)
     design_code = serializers.CharField(source="design.code", read_only=True)
     superseded_by = UserBriefSerializer(read_only=True)
-    signoff = SignoffSerializer(source="approval", read_only=True, allow_null=True)
+    signoff = DesignSignoffSerializer(source="approval", read_only=True, allow_null=True)
     has_bpmn = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -181,22 +185,22 @@ class ProcessDesignVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VersionStepSerializer(serializers.Serializer):
+class DesignVersionStepSerializer(serializers.Serializer):
     title = serializers.CharField()
     actor = serializers.CharField()
     erp_function = serializers.CharField()
     work_instruction = serializers.CharField()
 
 
-class VersionRequirementSerializer(serializers.Serializer):
+class DesignVersionRequirementSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     title = serializers.CharField()
 
 
 class ProcessDesignVersionDetailSerializer(ProcessDesignVersionSerializer):
-    steps = VersionStepSerializer(many=True, read_only=True)
-    requirements = VersionRequirementSerializer(many=True, read_only=True)
+    steps = DesignVersionStepSerializer(many=True, read_only=True)
+    requirements = DesignVersionRequirementSerializer(many=True, read_only=True)
 
     class Meta(ProcessDesignVersionSerializer.Meta):
         fields = [*ProcessDesignVersionSerializer.Meta.fields, "as_is", "to_be", "steps", "requirements", "bpmn_xml"]
@@ -208,7 +212,7 @@ class ProcessDesignVersionDetailSerializer(ProcessDesignVersionSerializer):
 
 class FunctionDescriptionSerializer(serializers.ModelSerializer):
     project = PROJECT
-    requirement = RequirementBriefSerializer(read_only=True)
+    requirement = DesignRequirementRefSerializer(read_only=True)
     design = serializers.PrimaryKeyRelatedField(read_only=True)
     design_code = serializers.CharField(source="design.code", read_only=True, default=None)
 
@@ -317,7 +321,7 @@ class TechnicalRequirementUpdateSerializer(_TechnicalFields):
 # --- coverage ---------------------------------------------------------------------------
 
 
-class CoverageDesignSerializer(serializers.ModelSerializer):
+class CoverageProcessDesignSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=DesignStatus.choices, read_only=True)
 
     class Meta:
@@ -326,14 +330,14 @@ class CoverageDesignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CoverageSerializer(serializers.Serializer):
+class DesignCoverageSerializer(serializers.Serializer):
     project = serializers.CharField(source="project.code")
     agreed_requirements = serializers.IntegerField(source="agreed_count")
     covered_requirements = serializers.IntegerField(source="covered_count")
     uncovered_count = serializers.IntegerField()
     designs_without_requirements_count = serializers.IntegerField()
     coverage_percent = serializers.IntegerField(source="percent")
-    uncovered_requirements = RequirementBriefSerializer(
+    uncovered_requirements = DesignRequirementRefSerializer(
         many=True, help_text="Agreed requirements covered by no process design and no function description."
     )
-    designs_without_requirements = CoverageDesignSerializer(many=True)
+    designs_without_requirements = CoverageProcessDesignSerializer(many=True)
