@@ -150,7 +150,9 @@ class Upload(ProjectScopedModel):
     row_estimate = models.PositiveBigIntegerField(
         _("estimated data rows"), null=True, blank=True, help_text=_("From the line count; exact after a run.")
     )
-    mapping = models.JSONField(_("column mapping"), default=dict, help_text=_("Column header -> field name."))
+    mapping = models.JSONField(
+        _("column mapping"), default=dict, blank=True, help_text=_("Column header -> field name.")
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
     )

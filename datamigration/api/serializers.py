@@ -1,0 +1,167 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from datamigration.models import FieldDefinition, MasterDataObject, MigrationRun, RowError, StagedRecord, Upload
+from projects.api.base import VersionField, project_field
+
+
+class FieldDefinitionSerializer(serializers.ModelSerializer):
+    reference_object = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = FieldDefinition
+        fields = [
+            "name",
+            "label",
+            "description",
+            "type",
+            "required",
+            "unique",
+            "max_length",
+            "min_value",
+            "max_value",
+            "regex",
+            "choices",
+            "check_digit",
+            "reference_object",
+            "reference_field",
+            "example",
+            "order",
+        ]
+
+
+class MasterDataObjectSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    fields = FieldDefinitionSerializer(many=True, read_only=True)
+    record_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MasterDataObject
+        fields = [
+            "id",
+            "project",
+            "name",
+            "label",
+            "description",
+            "key_field",
+            "builtin",
+            "load_order",
+            "fields",
+            "record_count",
+        ]
+
+    def get_record_count(self, obj) -> int:
+        return obj.records.count()
+
+
+class UploadSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    object = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Upload
+        fields = [
+            "id",
+            "project",
+            "object",
+            "original_name",
+            "size",
+            "sha256",
+            "format",
+            "encoding",
+            "delimiter",
+            "sheet",
+            "header_row",
+            "headers",
+            "mapping",
+            "row_estimate",
+            "uploaded_by",
+            "created_at",
+            "version",
+        ]
+
+
+class UploadInputSerializer(serializers.Serializer):
+    project = project_field()
+    object = serializers.SlugField(help_text="Object name, e.g. products.")
+    file = serializers.FileField(allow_empty_file=True)
+    encoding = serializers.CharField(required=False, allow_blank=True, default="")
+    sheet = serializers.CharField(required=False, allow_blank=True, default="")
+    header_row = serializers.IntegerField(required=False, default=1, min_value=1, max_value=1000)
+
+
+class UploadMappingSerializer(serializers.Serializer):
+    mapping = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    version = VersionField()
+
+
+class MigrationRunSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    object = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    started_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+    seconds_left = serializers.IntegerField(read_only=True, allow_null=True)
+    errors_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MigrationRun
+        fields = [
+            "id",
+            "project",
+            "object",
+            "upload",
+            "mode",
+            "cycle",
+            "status",
+            "total_rows",
+            "processed_rows",
+            "valid_rows",
+            "error_rows",
+            "error_count",
+            "inserted_rows",
+            "updated_rows",
+            "unchanged_rows",
+            "loaded_checksum",
+            "rows_per_second",
+            "percent",
+            "seconds_left",
+            "started_at",
+            "finished_at",
+            "started_by",
+            "cancel_requested",
+            "deliveries",
+            "message",
+            "created_at",
+            "errors_url",
+        ]
+
+    def get_errors_url(self, run) -> str:
+        return reverse("datamigration-api:run-errors", args=[run.pk])
+
+
+class MigrationRunInputSerializer(serializers.Serializer):
+    upload = serializers.PrimaryKeyRelatedField(queryset=Upload.objects.none())
+    mode = serializers.ChoiceField(choices=MigrationRun.Mode.choices, default=MigrationRun.Mode.VALIDATE)
+    cycle = serializers.RegexField(r"^(mock[1-9][0-9]?|final)$", default="mock1", max_length=32)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["upload"].queryset = Upload.objects.visible_to(request.user)
+
+
+class RowErrorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RowError
+        fields = ["row", "field", "kind", "message", "value"]
+
+
+class StagedRecordSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    object = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = StagedRecord
+        fields = ["id", "project", "object", "key", "data", "checksum", "last_run", "updated_at"]

@@ -1,0 +1,209 @@
+"""REST API of the datamigration app: objects, uploads, runs (202 + progress + cancel),
+row errors (paginated, filtered, CSV/XLSX download) and staged records.
+"""
+
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, renderers, serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from datamigration import exports, selectors, services
+from datamigration.api import serializers as s
+from datamigration.filters import (
+    MasterDataObjectFilterSet,
+    MigrationRunFilterSet,
+    RowErrorFilterSet,
+    StagedRecordFilterSet,
+    UploadFilterSet,
+)
+from datamigration.models import MasterDataObject, MigrationRun, StagedRecord, Upload
+from projects.api.base import ScopedViewSet
+from projects.roles import Capability
+
+C = Capability
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
+
+
+class XLSXRenderer(CSVRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+
+
+DOWNLOAD_RENDERERS = [renderers.JSONRenderer, CSVRenderer, XLSXRenderer]
+FORMAT_PARAM = OpenApiParameter("format", str, enum=["json", "csv", "xlsx"], description="Download as CSV or XLSX.")
+
+
+def download(chunks, filename: str, fmt: str) -> StreamingHttpResponse:
+    content_type = XLSXRenderer.media_type if fmt == "xlsx" else "text/csv; charset=utf-8"
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = exports.content_disposition(filename)
+    return response
+
+
+def _format(request) -> str:
+    fmt = request.query_params.get("format", "")
+    return fmt if fmt in ("csv", "xlsx") else ""
+
+
+class MasterDataObjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Master data objects of your projects with their fields and rules (built-ins included)."""
+
+    queryset = MasterDataObject.objects.all()
+    serializer_class = s.MasterDataObjectSerializer
+    filterset_class = MasterDataObjectFilterSet
+    ordering_fields = ["load_order", "name"]
+    capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "template": C.VIEW}
+
+    def scoped_queryset(self):
+        selectors.ensure_builtin_objects(user=self.request.user)
+        return super().scoped_queryset().select_related("project").prefetch_related("fields__reference_object")
+
+    @extend_schema(parameters=[FORMAT_PARAM], responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], renderer_classes=DOWNLOAD_RENDERERS)
+    def template(self, request, pk=None):
+        """The object's template: CSV (header + example) or XLSX (with a rules sheet)."""
+        obj = self.get_object()
+        fmt = _format(request) or "csv"
+        chunks = exports.template_xlsx(obj) if fmt == "xlsx" else exports.template_csv(obj)
+        return download(chunks, f"{obj.name}-template.{fmt}", fmt)
+
+
+class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Uploaded files. POST multipart (project, object, file[, encoding, sheet, header_row]);
+    PATCH ``mapping`` (column -> field) with the ``version`` you read."""
+
+    queryset = Upload.objects.all()
+    select_related = ("project", "object", "uploaded_by")
+    serializer_class = s.UploadSerializer
+    filterset_class = UploadFilterSet
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    ordering_fields = ["created_at", "original_name"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "partial_update": C.UPLOAD_DATA}
+
+    @extend_schema(request={"multipart/form-data": s.UploadInputSerializer}, responses={201: s.UploadSerializer})
+    def create(self, request):
+        serializer = s.UploadInputSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        project = data["project"]
+        obj = MasterDataObject.objects.filter(project=project, name=data["object"]).first()
+        if obj is None:
+            services.builtin_objects_ensure(project=project)
+            obj = MasterDataObject.objects.filter(project=project, name=data["object"]).first()
+        if obj is None:
+            raise serializers.ValidationError({"object": [f"No object {data['object']!r} in this project."]})
+        try:
+            upload = services.upload_create(
+                project=project,
+                object=obj,
+                by=request.user,
+                file=data["file"],
+                original_name=data["file"].name,
+                encoding=data["encoding"],
+                sheet=data["sheet"],
+                header_row=data["header_row"],
+            )
+        except services.UploadTooLarge as exc:
+            return Response({"file": [exc.message]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        return Response(s.UploadSerializer(upload).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.UploadMappingSerializer, responses={200: s.UploadSerializer})
+    def partial_update(self, request, pk=None):
+        upload = self.get_object()
+        serializer = s.UploadMappingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = services.upload_update_mapping(upload=upload, by=request.user, **serializer.validated_data)
+        return Response(s.UploadSerializer(upload).data)
+
+
+class MigrationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Validation and load runs. POST starts one (202, ``Location`` = its URL); GET shows
+    status and progress; ``cancel`` stops it within seconds; ``errors`` lists row errors."""
+
+    queryset = MigrationRun.objects.all()
+    select_related = ("project", "object", "started_by")
+    serializer_class = s.MigrationRunSerializer
+    filterset_class = MigrationRunFilterSet
+    ordering_fields = ["created_at", "status", "cycle"]
+    capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "cancel": C.VIEW, "errors": C.VIEW}
+
+    @extend_schema(request=s.MigrationRunInputSerializer, responses={202: s.MigrationRunSerializer})
+    def create(self, request):
+        serializer = s.MigrationRunInputSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        run = services.migration_run_start(by=request.user, **serializer.validated_data)
+        url = reverse("datamigration-api:run-detail", args=[run.pk])
+        return Response(s.MigrationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
+
+    @extend_schema(request=None, responses={200: s.MigrationRunSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        run = services.migration_run_cancel(run=self.get_object(), by=request.user)
+        return Response(s.MigrationRunSerializer(run).data)
+
+    @extend_schema(
+        parameters=[
+            FORMAT_PARAM,
+            OpenApiParameter("field", str),
+            OpenApiParameter("kind", str, enum=[k for k, _ in RowErrorFilterSet.base_filters["kind"].extra["choices"]]),
+        ],
+        responses={200: s.RowErrorSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=DOWNLOAD_RENDERERS, filterset_class=None)
+    def errors(self, request, pk=None):
+        """Row errors, filterable by ``field`` and ``kind``; ``?format=csv|xlsx`` downloads the
+        faulty original rows with an ``errors`` column."""
+        run = self.get_object()
+        fmt = _format(request)
+        if fmt:
+            chunks = exports.errors_xlsx(run) if fmt == "xlsx" else exports.errors_csv(run)
+            return download(chunks, f"run-{run.pk}-{run.object.name}-errors.{fmt}", fmt)
+        errors = RowErrorFilterSet(request.query_params, queryset=selectors.row_error_list(run=run)).qs
+        page = self.paginate_queryset(errors)
+        return self.get_paginated_response(s.RowErrorSerializer(page, many=True).data)
+
+
+class StagedRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Staged (loaded) records, ``?project=CODE&object=products``; ``export`` downloads an
+    object's records in its template format (``?format=csv|xlsx``)."""
+
+    queryset = StagedRecord.objects.all()
+    select_related = ("project", "object")
+    serializer_class = s.StagedRecordSerializer
+    filterset_class = StagedRecordFilterSet
+    ordering_fields = ["key", "updated_at"]
+    capabilities = {"list": C.VIEW, "retrieve": C.VIEW}
+
+    @extend_schema(
+        parameters=[FORMAT_PARAM, OpenApiParameter("project", str, required=True), OpenApiParameter("object", str)],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"], renderer_classes=DOWNLOAD_RENDERERS, filterset_class=None)
+    def export(self, request):
+        code = request.query_params.get("project", "")
+        name = request.query_params.get("object", "")
+        obj = (
+            MasterDataObject.objects.visible_to(request.user)
+            .filter(project__code=code, name=name)
+            .select_related("project")
+            .first()
+        )
+        if obj is None:
+            return Response({"detail": "Name a project and an object you can see."}, status=status.HTTP_404_NOT_FOUND)
+        fmt = _format(request) or "csv"
+        chunks = exports.records_xlsx(obj) if fmt == "xlsx" else exports.records_csv(obj)
+        return download(chunks, f"{obj.project.code}-{obj.name}.{fmt}", fmt)

@@ -1,0 +1,57 @@
+"""FilterSets shared by the dashboard lists and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from datamigration.models import MasterDataObject, MigrationRun, RowError, StagedRecord, Upload
+from projects.filters import ProjectField, SearchFilterMixin
+
+
+class MasterDataObjectFilterSet(django_filters.FilterSet):
+    project = ProjectField()
+    name = django_filters.CharFilter()
+
+    class Meta:
+        model = MasterDataObject
+        fields = ["project", "name"]
+
+
+class UploadFilterSet(django_filters.FilterSet):
+    project = ProjectField()
+    object = django_filters.CharFilter(field_name="object__name", label=_("Object"))
+
+    class Meta:
+        model = Upload
+        fields = ["project", "object", "format"]
+
+
+class MigrationRunFilterSet(django_filters.FilterSet):
+    project = ProjectField()
+    object = django_filters.CharFilter(field_name="object__name", label=_("Object"))
+    status = django_filters.MultipleChoiceFilter(choices=MigrationRun.Status.choices)
+    mode = django_filters.ChoiceFilter(choices=MigrationRun.Mode.choices)
+    cycle = django_filters.CharFilter()
+
+    class Meta:
+        model = MigrationRun
+        fields = ["project", "object", "status", "mode", "cycle"]
+
+
+class RowErrorFilterSet(django_filters.FilterSet):
+    field = django_filters.CharFilter()
+    kind = django_filters.ChoiceFilter(choices=RowError.Kind.choices)
+
+    class Meta:
+        model = RowError
+        fields = ["field", "kind"]
+
+
+class StagedRecordFilterSet(SearchFilterMixin, django_filters.FilterSet):
+    project = ProjectField()
+    object = django_filters.CharFilter(field_name="object__name", label=_("Object"))
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields = ("key",)
+
+    class Meta:
+        model = StagedRecord
+        fields = ["project", "object"]
