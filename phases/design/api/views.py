@@ -52,8 +52,8 @@ class ProcessDesignViewSet(ServiceModelViewSet):
     input_serializer_class = s.ProcessDesignInputSerializer
     update_serializer_class = s.ProcessDesignUpdateSerializer
     action_input_serializers = {
-        "submit": s.SubmitSerializer,
-        "decide": s.DecisionSerializer,
+        "submit": s.DesignSubmitSerializer,
+        "decide": s.DesignDecisionSerializer,
         "upload_bpmn": s.BpmnUploadSerializer,
     }
     filterset_class = ProcessDesignFilterSet
@@ -119,13 +119,13 @@ class ProcessDesignViewSet(ServiceModelViewSet):
     @extend_schema(
         summary="Submit for review",
         description="Ask for the sign-off of the design (a PM or the sponsor decides). The design is then in_review.",
-        request=s.SubmitSerializer,
+        request=s.DesignSubmitSerializer,
         responses={200: s.ProcessDesignSerializer},
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         design = self.get_object()
-        serializer = s.SubmitSerializer(data=request.data, context=self.get_serializer_context())
+        serializer = s.DesignSubmitSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         updated = services.process_design_submit(design=design, by=request.user, **serializer.validated_data)
         return Response(self._fresh(updated))
@@ -134,13 +134,13 @@ class ProcessDesignViewSet(ServiceModelViewSet):
         summary="Approve or reject",
         description="Decide the design's pending sign-off (PM or sponsor; the named approver if one was named). "
         "Rejecting needs a comment; a rejected design is a draft again.",
-        request=s.DecisionSerializer,
+        request=s.DesignDecisionSerializer,
         responses={200: s.ProcessDesignSerializer},
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         design = self.get_object()
-        serializer = s.DecisionSerializer(data=request.data)
+        serializer = s.DesignDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         updated = services.process_design_decide(design=design, by=request.user, **serializer.validated_data)
         return Response(self._fresh(updated))
@@ -243,14 +243,14 @@ class CoverageViewSet(viewsets.ViewSet):
     function description covers, and process designs that cover no requirement, with counts."""
 
     permission_classes = [IsAuthenticated]
-    serializer_class = s.CoverageSerializer
+    serializer_class = s.DesignCoverageSerializer
     filter_backends = []
 
     @extend_schema(
         parameters=[
             OpenApiParameter("project", str, required=True, description="Project code (a project you belong to).")
         ],
-        responses={200: s.CoverageSerializer, 400: OpenApiResponse(description="No ?project= given.")},
+        responses={200: s.DesignCoverageSerializer, 400: OpenApiResponse(description="No ?project= given.")},
     )
     def list(self, request):
         code = request.query_params.get("project")
@@ -260,4 +260,4 @@ class CoverageViewSet(viewsets.ViewSet):
         if project is None:
             raise Http404
         coverage = selectors.design_coverage(user=request.user, project=project)
-        return Response(s.CoverageSerializer(coverage).data)
+        return Response(s.DesignCoverageSerializer(coverage).data)

@@ -1,0 +1,91 @@
+"""The dashboard pages as a consultant uses them: forms call the services and show their refusals."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from phases.design import bpmn, services
+from phases.design.models import ProcessDesign
+from phases.design.tests.factories import ProcessDesignFactory, RequirementFactory, bpmn_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def form_data(**extra):
+    data = {
+        "business_area": "procurement",
+        "name": "Procure to pay",
+        "to_be": "PO from approved requisitions.",
+        "steps-TOTAL_FORMS": "2",
+        "steps-INITIAL_FORMS": "0",
+        "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "100",
+        "steps-0-title": "Create requisition",
+        "steps-0-actor": "Requester",
+        "steps-1-title": "",
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_consultant_creates_a_design_with_diagram_and_steps(project, consultant):
+    requirement = RequirementFactory(project=project)
+    response = logged_in(consultant).post(
+        reverse("design:design_create", args=[project.code]),
+        form_data(requirements=[requirement.pk], bpmn_file=SimpleUploadedFile("p2p.bpmn", bpmn_bytes())),
+    )
+    design = ProcessDesign.objects.get()
+    assert response.status_code == 302 and response["Location"] == design.get_absolute_url()
+    assert design.bpmn_filename == "p2p.bpmn"
+    assert list(design.steps.values_list("title", flat=True)) == ["Create requisition"]
+    page = logged_in(consultant).get(design.get_absolute_url())
+    assert 'data-bpmn-source="bpmn-design"' in page.content.decode()
+    assert "Create requisition" in page.content.decode()
+
+
+def test_an_invalid_diagram_is_shown_on_the_form_and_nothing_is_saved(project, consultant):
+    response = logged_in(consultant).post(
+        reverse("design:design_create", args=[project.code]),
+        form_data(bpmn_file=SimpleUploadedFile("note.bpmn", b"<note/>")),
+    )
+    assert response.status_code == 200
+    assert escape(bpmn.BPMN_NOT_BPMN.format(found="note")) in response.content.decode()
+    assert not ProcessDesign.objects.exists()
+
+
+def test_the_coverage_page_shows_the_counts(project, viewer):
+    covered = RequirementFactory(project=project, code="REQ-001")
+    RequirementFactory(project=project, code="REQ-002", title="FEFO picking")
+    ProcessDesignFactory(project=project, requirements=[covered])
+    page = logged_in(viewer).get(reverse("design:coverage", args=[project.code])).content.decode()
+    assert 'data-count="agreed">2<' in page
+    assert 'data-count="uncovered">1<' in page
+    assert "FEFO picking" in page
+
+
+def test_a_key_user_cannot_sign_off_from_the_portal(project, consultant, key_user):
+    design = services.process_design_submit(design=ProcessDesignFactory(project=project), by=consultant)
+    url = reverse("design-portal:signoff_decide", args=[project.code, design.pk])
+    assert logged_in(key_user).post(url, {"decision": "approved"}).status_code == 403
+    assert ProcessDesign.objects.get(pk=design.pk).status == "in_review"
+    page = logged_in(key_user).get(reverse("design-portal:signoff_list", args=[project.code])).content.decode()
+    assert design.name in page and 'value="approved"' not in page
+
+
+def test_the_sponsor_sees_the_decision_buttons_and_a_rejection_needs_a_comment(project, consultant, sponsor):
+    design = services.process_design_submit(design=ProcessDesignFactory(project=project), by=consultant)
+    client = logged_in(sponsor)
+    page = client.get(reverse("design-portal:signoff_list", args=[project.code])).content.decode()
+    assert 'value="approved"' in page
+    url = reverse("design-portal:signoff_decide", args=[project.code, design.pk])
+    response = client.post(url, {"decision": "rejected"}, follow=True)
+    assert services.REJECT_NEEDS_COMMENT in response.content.decode()
+    assert ProcessDesign.objects.get(pk=design.pk).status == "in_review"
