@@ -9,7 +9,6 @@ class DiscoveryConfig(AppConfig):
     nav_items = [
         (_("Discovery"), "discovery:overview"),
         (_("Requirements"), "discovery:requirement_list"),
-        (_("RAID log"), "discovery:raid_list"),
     ]
     portal_nav_items = [(_("Discovery sign-off"), "discovery-portal:signoff")]
 

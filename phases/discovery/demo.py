@@ -510,7 +510,7 @@ def seed(project, users) -> None:
         signoff = services.discovery_signoff_request(
             project=project,
             by=pm,
-            summary="Kick-off held, 11 requirements assessed (8 agreed), RAID log and rollout plan ready.",
+            summary="Kick-off held, 11 requirements assessed (7 agreed), RAID log and rollout plan ready.",
             approver=sponsor,
         )
         if signoff.approval.decision == Approval.Decision.PENDING:

@@ -229,7 +229,9 @@ class SignoffRequestForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary for the sponsor"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        widget=forms.Textarea(
+            attrs={"rows": 3, "class": "form-control", "placeholder": _("Summary for the sponsor (optional)")}
+        ),
     )
 
 

@@ -5,6 +5,7 @@ without the capability), reads through the selectors (scoped, so internal rows s
 from client roles) and writes through the services.
 """
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
@@ -62,10 +63,14 @@ class _List(ProjectAccessMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = self.filterset.form
+        for name in ("project", "process"):
+            form.fields.pop(name, None)
         for field in form.fields.values():
+            if isinstance(field, django_forms.MultipleChoiceField):
+                # one value per filter on the page (the API accepts several)
+                field.widget = django_forms.Select(choices=[("", _("Any"))] + [c for c in field.choices if c[0]])
             css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
-        form.fields.pop("project", None)
         context["filter_form"] = form
         return context
 
@@ -492,9 +497,12 @@ class PortalSignoff(ProjectAccessMixin, TemplateView):
             waves=selectors.rollout_wave_list(user=user).filter(project=project),
             # the portal is the client's view: nothing internal, whoever looks at it
             documents=selectors.plan_document_list(user=user).filter(project=project, internal=False),
-            risks=selectors.raid_item_list(user=user)
-            .filter(project=project, kind=RaidItem.Kind.RISK, internal=False)
-            .exclude(status=RaidItem.Status.CLOSED),
+            risks=sorted(
+                selectors.raid_item_list(user=user)
+                .filter(project=project, kind=RaidItem.Kind.RISK, internal=False)
+                .exclude(status=RaidItem.Status.CLOSED),
+                key=lambda r: -(r.score or 0),
+            ),
             may_approve=can(user, project, C.APPROVE),
             form=kwargs.get("form") or forms.SignoffDecisionForm(),
         )
