@@ -50,17 +50,25 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+def _not_run(stats) -> list:
+    """Tests that did not run: service tests without their service, and any skip."""
+    return [r for r in stats.get("xfailed", []) if "REQUIRED SERVICE MISSING" in str(r.longrepr)] + stats.get(
+        "skipped", []
+    )
+
+
 def pytest_terminal_summary(terminalreporter):
     if _skipped_for_services:
         terminalreporter.section("service tests skipped (no service configured)")
         for line in _skipped_for_services:
             terminalreporter.write_line(line)
-    if REQUIRE_SERVICES and terminalreporter.stats.get("xfailed"):
-        terminalreporter.write_line("REQUIRE_SERVICES=1 and some service tests could not run: failing.", red=True)
+    if REQUIRE_SERVICES and _not_run(terminalreporter.stats):
+        terminalreporter.write_line("REQUIRE_SERVICES=1 and some tests did not run (see above): failing.", red=True)
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if REQUIRE_SERVICES and session.config.pluginmanager.get_plugin("terminalreporter").stats.get("xfailed"):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if REQUIRE_SERVICES and reporter is not None and _not_run(reporter.stats):
         session.exitstatus = 1
 
 
