@@ -26,6 +26,10 @@ OTHER_PROJECT = "This {what} belongs to another project."
 STATUS_VIA_TRANSITION = "Change the status with a transition (the board or the transition action), not by editing."
 ENVIRONMENT_IN_USE = "This environment is used by releases; it cannot be deleted."
 RELEASE_SAME_ENVIRONMENT = "A release moves items between two different environments."
+RELEASE_BACKWARDS = (
+    "A release moves items forward along the landscape: {target} (step {target_order}) does not come after "
+    "{source} (step {source_order})."
+)
 RELEASE_ALREADY_TRANSPORTED = "This release was already transported on {date}; it can no longer change."
 RELEASE_NOT_PLANNED = "Only a planned (or failed) release can be transported; this one is {status}."
 RELEASE_EMPTY = "Add at least one development item before transporting the release."
@@ -210,8 +214,16 @@ def _check_release(project: Project, fields: dict, *, source=None, target=None) 
     target = fields.get("target_environment", target)
     _same_project(project, fields.get("source_environment"), what="environment", field="source_environment")
     _same_project(project, fields.get("target_environment"), what="environment", field="target_environment")
-    if source is not None and target is not None and source.pk == target.pk:
-        raise DomainError(RELEASE_SAME_ENVIRONMENT, field="target_environment")
+    if source is not None and target is not None:
+        if source.pk == target.pk:
+            raise DomainError(RELEASE_SAME_ENVIRONMENT, field="target_environment")
+        if target.order <= source.order:
+            raise DomainError(
+                RELEASE_BACKWARDS.format(
+                    source=source.name, source_order=source.order, target=target.name, target_order=target.order
+                ),
+                field="target_environment",
+            )
     for item in fields.get("items") or ():
         _same_project(project, item, what="development item", field="items")
     if fields.get("status") == Release.Status.TRANSPORTED:

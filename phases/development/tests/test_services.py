@@ -202,3 +202,15 @@ def test_environment_used_by_a_release_cannot_be_deleted(project, consultant, la
         services.environment_delete(environment=dev, by=consultant)
     assert caught.value.message == services.ENVIRONMENT_IN_USE
     assert Environment.objects.filter(pk=dev.pk).exists()
+
+
+def test_a_release_moves_items_forward_only(project, consultant, landscape):
+    dev, test = landscape
+    with pytest.raises(DomainError) as caught:
+        services.release_create(
+            project=project, by=consultant, title="Back", source_environment=test, target_environment=dev
+        )
+    assert caught.value.message == services.RELEASE_BACKWARDS.format(
+        source="TEST", source_order=2, target="DEV", target_order=1
+    )
+    assert not Release.objects.filter(project=project).exists()

@@ -211,3 +211,44 @@ def test_api_transition_refuses_an_illegal_move_with_the_reason(api_client_for, 
     assert "cannot move from “Designed” to “Accepted”" in response.json()["to_status"][0]
     stale = api_client_for(consultant).post(url, {"to_status": "cancelled", "version": 99}, format="json")
     assert stale.status_code == 409
+
+
+def _count_queries(callable_):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        callable_()
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "route", ["development-api:item-list", "development-api:release-list", "development-api:environment-list"]
+)
+def test_api_list_query_count_does_not_grow_with_the_page(api_client_for, consultant, project, route):
+    from phases.development.tests.factories import ReleaseFactory
+
+    client = api_client_for(consultant)
+    dev = EnvironmentFactory(project=project, name="DEV", order=1)
+    test = EnvironmentFactory(project=project, name="TEST", order=2)
+
+    def add(n):
+        for _ in range(n):
+            item = DevelopmentItemFactory(project=project, assignee=consultant, target_environment=dev)
+            ReleaseFactory(project=project, source_environment=dev, target_environment=test, items=[item])
+            EnvironmentFactory(project=project)
+
+    add(2)
+    few = _count_queries(lambda: client.get(reverse(route)))
+    add(10)
+    many = _count_queries(lambda: client.get(reverse(route)))
+    assert many == few
+
+
+def test_board_query_count_does_not_grow_with_the_cards(client, consultant, project):
+    client.force_login(consultant)
+    url = reverse("development:board", args=[project.code])
+    DevelopmentItemFactory.create_batch(2, project=project, assignee=consultant)
+    few = _count_queries(lambda: client.get(url))
+    DevelopmentItemFactory.create_batch(15, project=project, assignee=consultant)
+    assert _count_queries(lambda: client.get(url)) == few
