@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from erpimpl.errors import DomainError
 from projects import services as project_services
@@ -45,41 +46,41 @@ from testing.transitions import (
 C = Capability
 
 # --- messages (tests assert these) -------------------------------------------------------
-NOT_A_MEMBER = "{user} is not a member of this project."
-OTHER_PROJECT = "This {what} belongs to another project."
-NO_STEPS = "A test case needs at least one step with an action and an expected result."
-STEP_INCOMPLETE = "Step {n} needs both an action and an expected result."
-CASE_HAS_RUNS = "{case} has been executed; it cannot be deleted (its history is kept)."
-CYCLE_HAS_RUNS = "This cycle has executions; it cannot be deleted (its history is kept)."
-CASE_IN_CYCLE_HAS_RUNS = "{case} has been executed in this cycle; it stays in scope."
-ILLEGAL_CYCLE_TRANSITION = "A cycle cannot go from {current} to {target}."
-CYCLE_SIGNED_OFF = "This cycle is signed off; its scope and results can no longer change."
-CYCLE_COMPLETED = "This cycle is completed; reopen it (status running) to execute cases."
-ASSIGNEE_CANNOT_TEST = "{user} cannot execute tests on this project (their role does not allow it)."
-UAT_ASSIGNEE_NOT_CLIENT = "UAT cases are assigned to the client's key users; {user} is not one."
-NOT_ASSIGNED_TO_YOU = "You can only execute cases assigned to you; {case} is assigned to {assignee}."
-NOT_ASSIGNED_TO_ANYONE = "You can only execute cases assigned to you; {case} is not assigned to anyone yet."
-NOT_YOUR_RUN = "This run belongs to {tester}; only they or the test team can record its results."
-RUN_FINISHED = "This run is finished ({result}); start a re-test to run the case again."
-NO_SUCH_STEP = "This run has no step {n}."
-STEPS_NOT_RUN = "Record a result for every step before finishing: {n} step(s) not run."
-STEP_NOT_FAILED = "A defect can be raised from a failed or blocked step only; this step is {status}."
-ILLEGAL_TRANSITION = "A defect cannot go from {current} to {target}."
-TRANSITION_NOT_ALLOWED = "Your role cannot move a defect from {current} to {target}."
-EVIDENCE_TOO_LARGE = "The file is {size} MB; evidence may be at most {limit} MB."
-EVIDENCE_BAD_TYPE = "Files of type {ext} cannot be attached; allowed: {allowed}."
-EVIDENCE_CONTENT_MISMATCH = "The file's content does not match its {ext} extension."
-EVIDENCE_EMPTY = "The file is empty."
-NO_BOUND = "Give at least one acceptance bound (p95, p99, error rate or throughput)."
-SIGNOFF_PENDING = "A sign-off of this cycle is already waiting for a decision."
-SIGNOFF_DONE = "This cycle is already signed off."
-SIGNOFF_NO_CASES = "The cycle has no cases in scope; there is nothing to sign off."
-SIGNOFF_RUNS_OPEN = "{n} run(s) are still in progress; finish them before asking for sign-off."
-SIGNOFF_NOT_REQUESTED = "No sign-off of this cycle is waiting for a decision."
-OPEN_CRITICAL_DEFECTS = (
+NOT_A_MEMBER = N_("{user} is not a member of this project.")
+OTHER_PROJECT = N_("This {what} belongs to another project.")
+NO_STEPS = N_("A test case needs at least one step with an action and an expected result.")
+STEP_INCOMPLETE = N_("Step {n} needs both an action and an expected result.")
+CASE_HAS_RUNS = N_("{case} has been executed; it cannot be deleted (its history is kept).")
+CYCLE_HAS_RUNS = N_("This cycle has executions; it cannot be deleted (its history is kept).")
+CASE_IN_CYCLE_HAS_RUNS = N_("{case} has been executed in this cycle; it stays in scope.")
+ILLEGAL_CYCLE_TRANSITION = N_("A cycle cannot go from {current} to {target}.")
+CYCLE_SIGNED_OFF = N_("This cycle is signed off; its scope and results can no longer change.")
+CYCLE_COMPLETED = N_("This cycle is completed; reopen it (status running) to execute cases.")
+ASSIGNEE_CANNOT_TEST = N_("{user} cannot execute tests on this project (their role does not allow it).")
+UAT_ASSIGNEE_NOT_CLIENT = N_("UAT cases are assigned to the client's key users; {user} is not one.")
+NOT_ASSIGNED_TO_YOU = N_("You can only execute cases assigned to you; {case} is assigned to {assignee}.")
+NOT_ASSIGNED_TO_ANYONE = N_("You can only execute cases assigned to you; {case} is not assigned to anyone yet.")
+NOT_YOUR_RUN = N_("This run belongs to {tester}; only they or the test team can record its results.")
+RUN_FINISHED = N_("This run is finished ({result}); start a re-test to run the case again.")
+NO_SUCH_STEP = N_("This run has no step {n}.")
+STEPS_NOT_RUN = N_("Record a result for every step before finishing: {n} step(s) not run.")
+STEP_NOT_FAILED = N_("A defect can be raised from a failed or blocked step only; this step is {status}.")
+ILLEGAL_TRANSITION = N_("A defect cannot go from {current} to {target}.")
+TRANSITION_NOT_ALLOWED = N_("Your role cannot move a defect from {current} to {target}.")
+EVIDENCE_TOO_LARGE = N_("The file is {size} MB; evidence may be at most {limit} MB.")
+EVIDENCE_BAD_TYPE = N_("Files of type {ext} cannot be attached; allowed: {allowed}.")
+EVIDENCE_CONTENT_MISMATCH = N_("The file's content does not match its {ext} extension.")
+EVIDENCE_EMPTY = N_("The file is empty.")
+NO_BOUND = N_("Give at least one acceptance bound (p95, p99, error rate or throughput).")
+SIGNOFF_PENDING = N_("A sign-off of this cycle is already waiting for a decision.")
+SIGNOFF_DONE = N_("This cycle is already signed off.")
+SIGNOFF_NO_CASES = N_("The cycle has no cases in scope; there is nothing to sign off.")
+SIGNOFF_RUNS_OPEN = N_("{n} run(s) are still in progress; finish them before asking for sign-off.")
+SIGNOFF_NOT_REQUESTED = N_("No sign-off of this cycle is waiting for a decision.")
+OPEN_CRITICAL_DEFECTS = N_(
     "{n} critical defect(s) are still open ({codes}). Sign off only with an explicit override and its reason."
 )
-OVERRIDE_REASON_REQUIRED = "Give the reason for signing off with open critical defects."
+OVERRIDE_REASON_REQUIRED = N_("Give the reason for signing off with open critical defects.")
 
 # --- evidence limits ---------------------------------------------------------------------
 _ZIP = (b"PK\x03\x04",)
@@ -111,12 +112,12 @@ def _is_member(project: Project, user) -> bool:
 
 def _check_member(project: Project, user, field: str) -> None:
     if user is not None and not _is_member(project, user):
-        raise DomainError(NOT_A_MEMBER.format(user=user), field=field)
+        raise DomainError(_(NOT_A_MEMBER).format(user=user), field=field)
 
 
 def _check_same_project(project: Project, obj, what: str, field: str) -> None:
     if obj is not None and obj.owning_project_id != project.pk:
-        raise DomainError(OTHER_PROJECT.format(what=what), field=field)
+        raise DomainError(_(OTHER_PROJECT).format(what=what), field=field)
 
 
 def _next_code(model, project: Project, prefix: str) -> str:
@@ -137,10 +138,10 @@ def _clean_steps(steps) -> list[tuple[str, str]]:
         if not action and not expected:
             continue
         if not (action and expected):
-            raise DomainError(STEP_INCOMPLETE.format(n=index), field="steps")
+            raise DomainError(_(STEP_INCOMPLETE).format(n=index), field="steps")
         cleaned.append((action, expected))
     if not cleaned:
-        raise DomainError(NO_STEPS, field="steps")
+        raise DomainError(_(NO_STEPS), field="steps")
     return cleaned
 
 
@@ -158,7 +159,7 @@ def _check_links(project: Project, links: dict) -> None:
         items = value if isinstance(value, list | tuple | set) or hasattr(value, "all") else [value]
         for item in items:
             if item is not None and item.project_id != project.pk:
-                raise DomainError(OTHER_PROJECT.format(what=field.replace("_", " ").rstrip("s")), field=field)
+                raise DomainError(_(OTHER_PROJECT).format(what=field.replace("_", " ").rstrip("s")), field=field)
 
 
 # --- test cases --------------------------------------------------------------------------
@@ -207,7 +208,7 @@ def case_update(*, case: Case, by, version: int, steps=None, **changes) -> Case:
 def case_delete(*, case: Case, by) -> None:
     require(by, case.project, C.EDIT)
     if case.executions.exists():
-        raise DomainError(CASE_HAS_RUNS.format(case=case.code))
+        raise DomainError(_(CASE_HAS_RUNS).format(case=case.code))
     with transaction.atomic():
         case.cycle_cases.all().delete()
         case.delete()
@@ -230,7 +231,7 @@ def cycle_create(*, project: Project, by, name: str, **fields) -> Cycle:
 
 def _check_not_signed_off(cycle: Cycle) -> None:
     if cycle.signoff_id and cycle.signoff.decision == Approval.Decision.APPROVED:
-        raise DomainError(CYCLE_SIGNED_OFF)
+        raise DomainError(_(CYCLE_SIGNED_OFF))
 
 
 @audited
@@ -241,7 +242,7 @@ def cycle_update(*, cycle: Cycle, by, version: int, **changes) -> Cycle:
     target = changes.get("status")
     if target and target != cycle.status and target not in CYCLE_TRANSITIONS[cycle.status]:
         raise DomainError(
-            ILLEGAL_CYCLE_TRANSITION.format(
+            _(ILLEGAL_CYCLE_TRANSITION).format(
                 current=cycle.get_status_display().lower(), target=Cycle.Status(target).label.lower()
             ),
             field="status",
@@ -253,7 +254,7 @@ def cycle_update(*, cycle: Cycle, by, version: int, **changes) -> Cycle:
 def cycle_delete(*, cycle: Cycle, by) -> None:
     require(by, cycle.project, C.EDIT)
     if cycle.executions.exists():
-        raise DomainError(CYCLE_HAS_RUNS)
+        raise DomainError(_(CYCLE_HAS_RUNS))
     cycle.delete()
 
 
@@ -262,9 +263,9 @@ def _check_assignee(cycle: Cycle, assignee) -> None:
         return
     _check_member(cycle.project, assignee, "assignee")
     if not can(assignee, cycle.project, C.PARTICIPATE):
-        raise DomainError(ASSIGNEE_CANNOT_TEST.format(user=assignee), field="assignee")
+        raise DomainError(_(ASSIGNEE_CANNOT_TEST).format(user=assignee), field="assignee")
     if cycle.type == Case.Type.UAT and role_of(assignee, cycle.project) not in CLIENT_ROLES:
-        raise DomainError(UAT_ASSIGNEE_NOT_CLIENT.format(user=assignee), field="assignee")
+        raise DomainError(_(UAT_ASSIGNEE_NOT_CLIENT).format(user=assignee), field="assignee")
 
 
 @audited
@@ -308,7 +309,7 @@ def cycle_case_remove(*, cycle_case: CycleCase, by) -> None:
     require(by, cycle_case.cycle.project, C.EDIT)
     _check_not_signed_off(cycle_case.cycle)
     if cycle_case.executions.exists():
-        raise DomainError(CASE_IN_CYCLE_HAS_RUNS.format(case=cycle_case.case.code))
+        raise DomainError(_(CASE_IN_CYCLE_HAS_RUNS).format(case=cycle_case.case.code))
     cycle_case.delete()
 
 
@@ -334,14 +335,14 @@ def execution_start(*, cycle_case: CycleCase, by) -> Execution:
     require(by, cycle.project, C.PARTICIPATE)
     if not may_execute(by, cycle_case):
         if cycle_case.assignee_id is None:
-            raise DomainError(NOT_ASSIGNED_TO_ANYONE.format(case=cycle_case.case.code))
+            raise DomainError(_(NOT_ASSIGNED_TO_ANYONE).format(case=cycle_case.case.code))
         assignee = cycle_case.assignee.get_full_name() or cycle_case.assignee.username
-        raise DomainError(NOT_ASSIGNED_TO_YOU.format(case=cycle_case.case.code, assignee=assignee))
+        raise DomainError(_(NOT_ASSIGNED_TO_YOU).format(case=cycle_case.case.code, assignee=assignee))
     _check_not_signed_off(cycle)
     with transaction.atomic():
         locked_cycle = lock(cycle)
         if locked_cycle.status == Cycle.Status.COMPLETED:
-            raise DomainError(CYCLE_COMPLETED)
+            raise DomainError(_(CYCLE_COMPLETED))
         if locked_cycle.status == Cycle.Status.PLANNED:
             locked_cycle.status = Cycle.Status.RUNNING
             locked_cycle.version += 1
@@ -377,7 +378,7 @@ def _check_may_record(execution: Execution, by) -> None:
     project = execution.cycle.project
     require(by, project, C.PARTICIPATE)
     if execution.tester_id != by.pk and not can(by, project, C.EDIT):
-        raise DomainError(NOT_YOUR_RUN.format(tester=execution.tester.get_full_name() or execution.tester.username))
+        raise DomainError(_(NOT_YOUR_RUN).format(tester=execution.tester.get_full_name() or execution.tester.username))
     _check_not_signed_off(execution.cycle)
 
 
@@ -390,10 +391,10 @@ def execution_record_step(*, execution: Execution, by, order: int, status: str, 
     with transaction.atomic():
         current = lock(execution)
         if current.status != Execution.Status.IN_PROGRESS:
-            raise DomainError(RUN_FINISHED.format(result=current.get_status_display().lower()))
+            raise DomainError(_(RUN_FINISHED).format(result=current.get_status_display().lower()))
         result = current.step_results.select_for_update().filter(order=order).first()
         if result is None:
-            raise DomainError(NO_SUCH_STEP.format(n=order), field="order")
+            raise DomainError(_(NO_SUCH_STEP).format(n=order), field="order")
         result.status = status
         result.actual_result = actual_result
         result.recorded_at = timezone.now() if status != StepStatus.NOT_RUN else None
@@ -420,11 +421,11 @@ def execution_finish(*, execution: Execution, by, actual_result: str = "") -> Ex
     with transaction.atomic():
         current = lock(execution)
         if current.status != Execution.Status.IN_PROGRESS:
-            raise DomainError(RUN_FINISHED.format(result=current.get_status_display().lower()))
+            raise DomainError(_(RUN_FINISHED).format(result=current.get_status_display().lower()))
         statuses = list(current.step_results.values_list("status", flat=True))
         outcome = execution_outcome(statuses)
         if outcome is None:
-            raise DomainError(STEPS_NOT_RUN.format(n=statuses.count(StepStatus.NOT_RUN)))
+            raise DomainError(_(STEPS_NOT_RUN).format(n=statuses.count(StepStatus.NOT_RUN)))
         current.status = outcome
         current.actual_result = actual_result or current.actual_result
         current.finished_at = timezone.now()
@@ -453,20 +454,21 @@ def evidence_validate(file) -> tuple[str, str]:
     if ext not in EVIDENCE_TYPES:
         allowed = ", ".join(f".{e}" for e in EVIDENCE_TYPES)
         raise DomainError(
-            EVIDENCE_BAD_TYPE.format(ext=f".{ext}" if ext else _("(none)"), allowed=allowed), field="file"
+            _(EVIDENCE_BAD_TYPE).format(ext=f".{ext}" if ext else _("(none)"), allowed=allowed), field="file"
         )
     if file.size > limit:
         raise DomainError(
-            EVIDENCE_TOO_LARGE.format(size=f"{file.size / 1048576:.1f}", limit=f"{limit / 1048576:.0f}"), field="file"
+            _(EVIDENCE_TOO_LARGE).format(size=f"{file.size / 1048576:.1f}", limit=f"{limit / 1048576:.0f}"),
+            field="file",
         )
     if file.size == 0:
-        raise DomainError(EVIDENCE_EMPTY, field="file")
+        raise DomainError(_(EVIDENCE_EMPTY), field="file")
     content_type, magic = EVIDENCE_TYPES[ext]
     file.seek(0)
     head = file.read(4096)
     file.seek(0)
     if not _sniff_ok(head, magic):
-        raise DomainError(EVIDENCE_CONTENT_MISMATCH.format(ext=f".{ext}"), field="file")
+        raise DomainError(_(EVIDENCE_CONTENT_MISMATCH).format(ext=f".{ext}"), field="file")
     return ext, content_type
 
 
@@ -479,7 +481,7 @@ def evidence_add(*, execution: Execution, by, file, step_order: int | None = Non
     if step_order is not None:
         step_result = execution.step_results.filter(order=step_order).first()
         if step_result is None:
-            raise DomainError(NO_SUCH_STEP.format(n=step_order), field="step_order")
+            raise DomainError(_(NO_SUCH_STEP).format(n=step_order), field="step_order")
     original = (getattr(file, "name", "") or "evidence").replace("\\", "/").rsplit("/", 1)[-1][:255]
     with transaction.atomic():
         evidence = Evidence(
@@ -533,7 +535,7 @@ def defect_create(
     if step_result is not None:
         if step_result.status not in (StepStatus.FAILED, StepStatus.BLOCKED):
             raise DomainError(
-                STEP_NOT_FAILED.format(status=step_result.get_status_display().lower()), field="step_result"
+                _(STEP_NOT_FAILED).format(status=step_result.get_status_display().lower()), field="step_result"
             )
         execution = step_result.execution
         case, cycle = execution.case, execution.cycle
@@ -586,9 +588,9 @@ def defect_transition(*, defect: Defect, by, to_status: str, comment: str = "", 
             "target": Defect.Status(to_status).label.lower() if to_status in Defect.Status.values else to_status,
         }
         if to_status not in allowed:
-            raise DomainError(ILLEGAL_TRANSITION.format(**labels), field="to_status")
+            raise DomainError(_(ILLEGAL_TRANSITION).format(**labels), field="to_status")
         if not can(by, defect.project, allowed[to_status]):
-            raise DomainError(TRANSITION_NOT_ALLOWED.format(**labels), field="to_status")
+            raise DomainError(_(TRANSITION_NOT_ALLOWED).format(**labels), field="to_status")
         current.status = to_status
         _stamp_resolved(current)
         current.version += 1
@@ -633,7 +635,7 @@ def load_result_record(*, project: Project, by, report=None, case=None, cycle=No
     _check_same_project(project, case, _("test case"), "case")
     _check_same_project(project, cycle, _("cycle"), "cycle")
     if all(fields.get(k) is None for k in ("max_p95_ms", "max_p99_ms", "max_error_rate", "min_throughput_rps")):
-        raise DomainError(NO_BOUND, field="max_p95_ms")
+        raise DomainError(_(NO_BOUND), field="max_p95_ms")
     if report is not None:
         evidence_validate(report)
     fields.setdefault("executed_at", timezone.now())
@@ -667,13 +669,13 @@ def cycle_signoff_request(*, cycle: Cycle, by, approver=None) -> Approval:
     """Ask the sponsor (or any approver) to sign the cycle off."""
     require(by, cycle.project, C.EDIT)
     if cycle.signoff_id and cycle.signoff.decision == Approval.Decision.PENDING:
-        raise DomainError(SIGNOFF_PENDING)
+        raise DomainError(_(SIGNOFF_PENDING))
     _check_not_signed_off(cycle)
     if not cycle.cycle_cases.exists():
-        raise DomainError(SIGNOFF_NO_CASES)
+        raise DomainError(_(SIGNOFF_NO_CASES))
     running = cycle.executions.filter(status=Execution.Status.IN_PROGRESS).count()
     if running:
-        raise DomainError(SIGNOFF_RUNS_OPEN.format(n=running))
+        raise DomainError(_(SIGNOFF_RUNS_OPEN).format(n=running))
     with transaction.atomic():
         current = lock(cycle)
         approval = project_services.approval_request(
@@ -700,17 +702,17 @@ def cycle_signoff_decide(
         current = lock(cycle)
         approval = current.signoff
         if approval is None or approval.decision != Approval.Decision.PENDING:
-            raise DomainError(SIGNOFF_NOT_REQUESTED)
+            raise DomainError(_(SIGNOFF_NOT_REQUESTED))
         if decision == Approval.Decision.APPROVED:
             critical = list(
                 cycle_open_defects(current).filter(severity=Defect.Severity.CRITICAL).values_list("code", flat=True)
             )
             if critical and not override:
                 raise DomainError(
-                    OPEN_CRITICAL_DEFECTS.format(n=len(critical), codes=", ".join(critical)), field="override"
+                    _(OPEN_CRITICAL_DEFECTS).format(n=len(critical), codes=", ".join(critical)), field="override"
                 )
             if critical and not override_reason.strip():
-                raise DomainError(OVERRIDE_REASON_REQUIRED, field="override_reason")
+                raise DomainError(_(OVERRIDE_REASON_REQUIRED), field="override_reason")
             if critical:
                 current.signoff_override_reason = override_reason.strip()
             current.status = Cycle.Status.COMPLETED

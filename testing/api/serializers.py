@@ -61,7 +61,7 @@ def _environment_model():
     return Environment
 
 
-class RefSerializer(serializers.Serializer):
+class TestingRefSerializer(serializers.Serializer):
     """A linked object in brief: id, code and title."""
 
     id = serializers.IntegerField()
@@ -69,7 +69,7 @@ class RefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-class EnvironmentRefSerializer(serializers.Serializer):
+class TestingEnvironmentRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -77,7 +77,7 @@ class EnvironmentRefSerializer(serializers.Serializer):
 # --- test cases --------------------------------------------------------------------------
 
 
-class StepSerializer(serializers.Serializer):
+class CaseStepSerializer(serializers.Serializer):
     order = serializers.IntegerField(read_only=True)
     action = serializers.CharField()
     expected_result = serializers.CharField()
@@ -86,9 +86,9 @@ class StepSerializer(serializers.Serializer):
 class CaseSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     owner = UserBriefSerializer(read_only=True)
-    steps = StepSerializer(many=True, read_only=True)
-    requirements = RefSerializer(many=True, read_only=True)
-    development_items = RefSerializer(many=True, read_only=True)
+    steps = CaseStepSerializer(many=True, read_only=True)
+    requirements = TestingRefSerializer(many=True, read_only=True)
+    development_items = TestingRefSerializer(many=True, read_only=True)
     type = enum_field(CaseType.choices, "Case.type", read_only=True)
 
     class Meta:
@@ -116,7 +116,7 @@ class _CaseFields(serializers.Serializer):
     preconditions = serializers.CharField(required=False, allow_blank=True)
     test_data = serializers.CharField(required=False, allow_blank=True)
     owner = MemberField(required=False, allow_null=True)
-    steps = StepSerializer(many=True, required=False, help_text="Ordered steps; on update they replace the steps.")
+    steps = CaseStepSerializer(many=True, required=False, help_text="Ordered steps; on update they replace the steps.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,7 +132,7 @@ class _CaseFields(serializers.Serializer):
 class CaseInputSerializer(_CaseFields):
     project = project_field()
     title = serializers.CharField(max_length=200)
-    steps = StepSerializer(many=True, help_text="Ordered steps, each an action and its expected result.")
+    steps = CaseStepSerializer(many=True, help_text="Ordered steps, each an action and its expected result.")
 
 
 class CaseUpdateSerializer(_CaseFields):
@@ -144,7 +144,7 @@ class CaseUpdateSerializer(_CaseFields):
 
 
 class CycleCaseSerializer(serializers.ModelSerializer):
-    case = RefSerializer(read_only=True)
+    case = TestingRefSerializer(read_only=True)
     assignee = UserBriefSerializer(read_only=True)
 
     class Meta:
@@ -155,7 +155,7 @@ class CycleCaseSerializer(serializers.ModelSerializer):
 
 class CycleSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    environment = EnvironmentRefSerializer(read_only=True, allow_null=True)
+    environment = TestingEnvironmentRefSerializer(read_only=True, allow_null=True)
     cases = CycleCaseSerializer(source="cycle_cases", many=True, read_only=True)
     signoff_decision = serializers.SerializerMethodField()
     signoff_id = serializers.IntegerField(read_only=True, allow_null=True)
@@ -221,11 +221,11 @@ class CycleAssignSerializer(serializers.Serializer):
     assignee = MemberField(allow_null=True, help_text="Tester (username), or null to unassign.")
 
 
-class SignoffRequestSerializer(serializers.Serializer):
+class CycleSignoffRequestSerializer(serializers.Serializer):
     approver = MemberField(required=False, allow_null=True, help_text="Who decides; empty: any approver.")
 
 
-class SignoffDecisionSerializer(serializers.Serializer):
+class CycleSignoffDecisionSerializer(serializers.Serializer):
     decision = enum_field(["approved", "rejected"], "SignoffDecision.decision")
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     override = serializers.BooleanField(
@@ -236,7 +236,7 @@ class SignoffDecisionSerializer(serializers.Serializer):
 
 class CycleSummarySerializer(serializers.Serializer):
     counts = serializers.DictField(child=serializers.IntegerField(), help_text="Cases by latest result.")
-    open_defects = RefSerializer(many=True)
+    open_defects = TestingRefSerializer(many=True)
     open_critical_defects = serializers.IntegerField()
     progress = serializers.JSONField(help_text="Chart.js data: cases by result per day.")
     defect_trend = serializers.JSONField(help_text="Chart.js data: defects opened and closed per day.")
@@ -254,7 +254,7 @@ class StepResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class ExecutionEvidenceSerializer(serializers.ModelSerializer):
     step = serializers.IntegerField(source="step_result.order", read_only=True, allow_null=True, default=None)
     uploaded_by = UserBriefSerializer(read_only=True)
 
@@ -266,10 +266,10 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 class ExecutionSerializer(serializers.ModelSerializer):
     project = serializers.CharField(source="cycle.project.code", read_only=True)
-    case = RefSerializer(read_only=True)
+    case = TestingRefSerializer(read_only=True)
     tester = UserBriefSerializer(read_only=True)
     step_results = StepResultSerializer(many=True, read_only=True)
-    evidence = EvidenceSerializer(many=True, read_only=True)
+    evidence = ExecutionEvidenceSerializer(many=True, read_only=True)
     status = enum_field(Execution.Status.choices, "Execution.status", read_only=True)
 
     class Meta:
@@ -296,17 +296,17 @@ class ExecutionStartSerializer(serializers.Serializer):
     case = scoped_pk(Case, help_text="A case in the cycle's scope. A finished run is re-tested as a new run.")
 
 
-class RecordStepSerializer(serializers.Serializer):
+class ExecutionRecordStepSerializer(serializers.Serializer):
     order = serializers.IntegerField(min_value=1, help_text="The step number.")
     status = enum_field(StepStatus.choices, "RecordStep.status")
     actual_result = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class FinishSerializer(serializers.Serializer):
+class ExecutionFinishSerializer(serializers.Serializer):
     actual_result = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
+class ExecutionEvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="png, jpg, gif, pdf, xlsx, docx, txt, log or csv; at most TESTING_EVIDENCE_MAX_BYTES (10 MB)."
     )
@@ -329,9 +329,9 @@ class DefectSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     assignee = UserBriefSerializer(read_only=True, allow_null=True)
     reported_by = UserBriefSerializer(read_only=True)
-    case = RefSerializer(read_only=True, allow_null=True)
-    development_item = RefSerializer(read_only=True, allow_null=True)
-    environment = EnvironmentRefSerializer(read_only=True, allow_null=True)
+    case = TestingRefSerializer(read_only=True, allow_null=True)
+    development_item = TestingRefSerializer(read_only=True, allow_null=True)
+    environment = TestingEnvironmentRefSerializer(read_only=True, allow_null=True)
     step = serializers.IntegerField(source="step_result.order", read_only=True, allow_null=True, default=None)
     next_statuses = serializers.SerializerMethodField()
     comments = DefectCommentSerializer(many=True, read_only=True)
@@ -406,7 +406,7 @@ class DefectTransitionSerializer(serializers.Serializer):
     version = VersionField(required=False, help_text="The version you read; a stale one answers 409.")
 
 
-class CommentInputSerializer(serializers.Serializer):
+class DefectCommentInputSerializer(serializers.Serializer):
     body = serializers.CharField()
 
 
@@ -415,7 +415,7 @@ class CommentInputSerializer(serializers.Serializer):
 
 class LoadTestResultSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    case = RefSerializer(read_only=True, allow_null=True)
+    case = TestingRefSerializer(read_only=True, allow_null=True)
     recorded_by = UserBriefSerializer(read_only=True)
     report_name = serializers.CharField(read_only=True)
 
@@ -501,7 +501,7 @@ class TraceItemSerializer(serializers.Serializer):
 
 
 class TraceRowSerializer(serializers.Serializer):
-    requirement = RefSerializer()
+    requirement = TestingRefSerializer()
     requirement_status = serializers.CharField(source="requirement.status")
     designs = TraceDesignSerializer(many=True)
     development_items = TraceItemSerializer(source="items", many=True)
@@ -510,7 +510,7 @@ class TraceRowSerializer(serializers.Serializer):
     coverage = enum_field(["no_test", "not_run", "in_progress", "failed", "passed"], "TraceRow.coverage")
 
 
-class CoverageSerializer(serializers.Serializer):
+class TraceabilityCoverageSerializer(serializers.Serializer):
     agreed_requirements = serializers.IntegerField()
     agreed_without_test = serializers.IntegerField(help_text="Agreed requirements no test case covers.")
     agreed_covered_percent = serializers.IntegerField()
@@ -524,5 +524,5 @@ class CoverageSerializer(serializers.Serializer):
 
 class TraceabilitySerializer(serializers.Serializer):
     project = serializers.CharField()
-    coverage = CoverageSerializer()
+    coverage = TraceabilityCoverageSerializer()
     rows = TraceRowSerializer(many=True)

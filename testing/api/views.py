@@ -55,8 +55,8 @@ class CycleViewSet(ServiceModelViewSet):
     action_input_serializers = {
         "add_cases": s.CycleAddCasesSerializer,
         "assign": s.CycleAssignSerializer,
-        "request_signoff": s.SignoffRequestSerializer,
-        "signoff": s.SignoffDecisionSerializer,
+        "request_signoff": s.CycleSignoffRequestSerializer,
+        "signoff": s.CycleSignoffDecisionSerializer,
     }
     filterset_class = CycleFilterSet
     ordering_fields = ["name", "planned_start", "planned_end", "status", "created_at"]
@@ -111,25 +111,25 @@ class CycleViewSet(ServiceModelViewSet):
         data = self._input(s.CycleAssignSerializer)
         cycle_case = CycleCase.objects.filter(cycle=cycle, case=data["case"]).first()
         if cycle_case is None:
-            raise ValidationError({"case": [CASE_NOT_IN_CYCLE]})
+            raise ValidationError({"case": [_(CASE_NOT_IN_CYCLE)]})
         services.cycle_case_assign(cycle_case=cycle_case, by=request.user, assignee=data["assignee"])
         return Response(self._fresh(cycle.pk))
 
-    @extend_schema(request=s.SignoffRequestSerializer, responses={201: s.CycleSerializer})
+    @extend_schema(request=s.CycleSignoffRequestSerializer, responses={201: s.CycleSerializer})
     @action(detail=True, methods=["post"], url_path="request-signoff")
     def request_signoff(self, request, pk=None):
         """Ask for the cycle's sign-off (an Approval the sponsor decides)."""
         cycle = self.get_object()
-        data = self._input(s.SignoffRequestSerializer)
+        data = self._input(s.CycleSignoffRequestSerializer)
         services.cycle_signoff_request(cycle=cycle, by=request.user, approver=data.get("approver"))
         return Response(self._fresh(cycle.pk), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.SignoffDecisionSerializer, responses={200: s.CycleSerializer})
+    @extend_schema(request=s.CycleSignoffDecisionSerializer, responses={200: s.CycleSerializer})
     @action(detail=True, methods=["post"])
     def signoff(self, request, pk=None):
         """Decide the pending sign-off. Approving with open critical defects needs ``override`` and a reason."""
         cycle = self.get_object()
-        data = self._input(s.SignoffDecisionSerializer)
+        data = self._input(s.CycleSignoffDecisionSerializer)
         services.cycle_signoff_decide(cycle=cycle, by=request.user, **data)
         return Response(self._fresh(cycle.pk))
 
@@ -142,7 +142,7 @@ class CycleViewSet(ServiceModelViewSet):
         return Response(
             {
                 "counts": selectors.cycle_status_counts(cycle),
-                "open_defects": s.RefSerializer(open_defects, many=True).data,
+                "open_defects": s.TestingRefSerializer(open_defects, many=True).data,
                 "open_critical_defects": sum(1 for d in open_defects if d.severity == Defect.Severity.CRITICAL),
                 "progress": selectors.execution_progress_chart(cycle),
                 "defect_trend": selectors.defect_trend_chart(cycle),
@@ -158,9 +158,9 @@ class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     serializer_class = s.ExecutionSerializer
     input_serializer_class = s.ExecutionStartSerializer
     action_input_serializers = {
-        "record_step": s.RecordStepSerializer,
-        "finish": s.FinishSerializer,
-        "evidence": s.EvidenceUploadSerializer,
+        "record_step": s.ExecutionRecordStepSerializer,
+        "finish": s.ExecutionFinishSerializer,
+        "evidence": s.ExecutionEvidenceUploadSerializer,
     }
     filterset_class = ExecutionFilterSet
     ordering_fields = ["started_at", "finished_at", "run", "status"]
@@ -181,36 +181,39 @@ class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         cycle, case = serializer.validated_data["cycle"], serializer.validated_data["case"]
         cycle_case = CycleCase.objects.filter(cycle=cycle, case=case).first()
         if cycle_case is None:
-            raise ValidationError({"case": [CASE_NOT_IN_CYCLE]})
+            raise ValidationError({"case": [_(CASE_NOT_IN_CYCLE)]})
         execution = services.execution_start(cycle_case=cycle_case, by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=execution.pk)).data, status=201)
 
-    @extend_schema(request=s.RecordStepSerializer, responses={200: s.ExecutionSerializer})
+    @extend_schema(request=s.ExecutionRecordStepSerializer, responses={200: s.ExecutionSerializer})
     @action(detail=True, methods=["post"], url_path="record-step")
     def record_step(self, request, pk=None):
         """Record one step's result: passed, failed, blocked (or back to not run)."""
         execution = self.get_object()
-        serializer = s.RecordStepSerializer(data=request.data)
+        serializer = s.ExecutionRecordStepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.execution_record_step(execution=execution, by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=execution.pk)).data)
 
-    @extend_schema(request=s.FinishSerializer, responses={200: s.ExecutionSerializer})
+    @extend_schema(request=s.ExecutionFinishSerializer, responses={200: s.ExecutionSerializer})
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
         """Close the run: failed if a step failed, blocked if one is blocked, else passed."""
         execution = self.get_object()
-        serializer = s.FinishSerializer(data=request.data)
+        serializer = s.ExecutionFinishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.execution_finish(execution=execution, by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=execution.pk)).data)
 
-    @extend_schema(request={"multipart/form-data": s.EvidenceUploadSerializer}, responses={201: s.EvidenceSerializer})
+    @extend_schema(
+        request={"multipart/form-data": s.ExecutionEvidenceUploadSerializer},
+        responses={201: s.ExecutionEvidenceSerializer},
+    )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def evidence(self, request, pk=None):
         """Attach an evidence file (type and size limited) to the run or to one of its steps."""
         execution = self.get_object()
-        serializer = s.EvidenceUploadSerializer(data=request.data)
+        serializer = s.ExecutionEvidenceUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         evidence = services.evidence_add(
             execution=execution,
@@ -218,7 +221,7 @@ class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
             file=serializer.validated_data["file"],
             step_order=serializer.validated_data.get("step"),
         )
-        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        return Response(s.ExecutionEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
 
 class DefectViewSet(ServiceModelViewSet):
@@ -228,7 +231,7 @@ class DefectViewSet(ServiceModelViewSet):
     serializer_class = s.DefectSerializer
     input_serializer_class = s.DefectInputSerializer
     update_serializer_class = s.DefectUpdateSerializer
-    action_input_serializers = {"transition": s.DefectTransitionSerializer, "comment": s.CommentInputSerializer}
+    action_input_serializers = {"transition": s.DefectTransitionSerializer, "comment": s.DefectCommentInputSerializer}
     filterset_class = DefectFilterSet
     ordering_fields = ["code", "severity", "priority", "status", "created_at"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -259,12 +262,12 @@ class DefectViewSet(ServiceModelViewSet):
         services.defect_transition(defect=defect, by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=defect.pk)).data)
 
-    @extend_schema(request=s.CommentInputSerializer, responses={201: s.DefectCommentSerializer})
+    @extend_schema(request=s.DefectCommentInputSerializer, responses={201: s.DefectCommentSerializer})
     @action(detail=True, methods=["post"])
     def comment(self, request, pk=None):
         """Add a comment to the defect."""
         defect = self.get_object()
-        serializer = s.CommentInputSerializer(data=request.data)
+        serializer = s.DefectCommentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = services.defect_comment_add(defect=defect, by=request.user, **serializer.validated_data)
         return Response(s.DefectCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
