@@ -10,6 +10,7 @@ Process designs:
   sign-off request, to the same approver when they may still approve).
 """
 
+from auditlog.context import set_actor
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max
@@ -239,7 +240,8 @@ def process_design_update(
             updated.approval = approval_request(
                 project=project, by=by, title=_design_title(updated), target=updated, approver=approver
             )
-            updated.save(update_fields=["approval", "updated_at"])
+            with set_actor(by):  # the nested audited service ended our actor context
+                updated.save(update_fields=["approval", "updated_at"])
     return updated
 
 
@@ -271,7 +273,8 @@ def process_design_submit(*, design: ProcessDesign, by, approver=None) -> Proces
             project=current.project, by=by, title=_design_title(current), target=current, approver=approver
         )
         current.version += 1
-        current.save(update_fields=["approval", "version", "updated_at"])
+        with set_actor(by):  # the nested audited service ended our actor context
+            current.save(update_fields=["approval", "version", "updated_at"])
     return current
 
 

@@ -299,3 +299,13 @@ def test_coverage_numbers_on_a_seeded_project(project, other_project, consultant
     assert coverage.percent == 67
     assert [r.code for r in coverage.uncovered_requirements] == [uncovered.code]
     assert coverage.designs_without_requirements == [lonely]
+
+
+def test_the_audit_trail_names_the_consultant_for_every_change_of_a_submitted_design(project, consultant, sponsor):
+    from projects.selectors import audit_entries
+
+    design = approve(make_design(project, consultant), sponsor, consultant)
+    services.process_design_update(design=design, by=consultant, version=design.version, to_be="Changed")
+    entries = list(audit_entries(user=consultant, target=design))
+    assert len(entries) >= 4
+    assert {entry.actor for entry in entries} == {consultant}

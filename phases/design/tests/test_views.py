@@ -89,3 +89,22 @@ def test_the_sponsor_sees_the_decision_buttons_and_a_rejection_needs_a_comment(p
     response = client.post(url, {"decision": "rejected"}, follow=True)
     assert services.REJECT_NEEDS_COMMENT in response.content.decode()
     assert ProcessDesign.objects.get(pk=design.pk).status == "in_review"
+
+
+def test_editing_an_approved_design_in_the_form_keeps_a_version_and_asks_for_sign_off_again(
+    project, consultant, sponsor
+):
+    design = ProcessDesignFactory(project=project)
+    services.process_design_submit(design=design, by=consultant)
+    design = services.process_design_decide(design=design, by=sponsor, decision="approved")
+    client = logged_in(consultant)
+    edit = client.get(reverse("design:design_edit", args=[project.code, design.pk]))
+    assert "keeps the approved content as a version" in edit.content.decode()
+    data = form_data(name=design.name, to_be="Changed after approval.", version=design.version)
+    response = client.post(reverse("design:design_edit", args=[project.code, design.pk]), data)
+    assert response.status_code == 302
+    design.refresh_from_db()
+    assert (design.status, design.revision, design.versions.count()) == ("in_review", 2, 1)
+    version = design.versions.get()
+    page = client.get(reverse("design:version_detail", args=[project.code, version.pk])).content.decode()
+    assert "A read-only earlier version." in page
