@@ -541,7 +541,13 @@ def requirement_import(*, project: Project, by, filename: str, data: bytes) -> l
             record.pop("row")
             processes = record.pop("processes")
             code = record.pop("code") or next(fresh)
-            created.append(_save_new(Requirement(project=project, code=code, **record), {"processes": processes}))
+            requirement = Requirement(project=project, code=code, **record)
+            # codes were checked above under the project lock; skip the per-row uniqueness queries
+            requirement.full_clean(validate_unique=False, validate_constraints=False)
+            requirement.save()
+            if processes:
+                requirement.processes.set(processes)
+            created.append(requirement)
     return created
 
 

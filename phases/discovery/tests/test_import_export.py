@@ -278,3 +278,10 @@ def test_import_api_answers_row_messages(api_client_for, project, pm):
     assert response.json()["errors"] == [
         services.IMPORT_ROW.format(row=3, message=services.IMPORT_DUPLICATE_IN_FILE.format(code="A-1", first=2))
     ]
+
+
+def test_import_of_thousands_of_rows_saves_every_row(project, pm):
+    lines = ["title,business_area,priority"] + [f"Yêu cầu số {n},sales,should" for n in range(1, 2101)]
+    created = services.requirement_import(project=project, by=pm, filename="big.csv", data="\n".join(lines).encode())
+    assert len(created) == 2100 == project.requirements.count()
+    assert project.requirements.filter(code="REQ-2100", title="Yêu cầu số 2100").exists()

@@ -320,3 +320,38 @@ def test_demo_seed_is_idempotent(db):
     assert counts[0] >= 10 and Requirement.objects.filter(title__startswith="Truy xuất lô").exists()
     assert RaidItem.objects.filter(internal=True).exists()
     assert DiscoverySignoff.objects.get().approval.decision == Approval.Decision.APPROVED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_creates_get_distinct_codes():
+    import threading
+
+    from django.db import connection
+
+    from projects.models import Membership
+    from projects.roles import Role
+    from projects.tests.factories import ProjectFactory, UserFactory
+
+    project = ProjectFactory()
+    user = UserFactory(username="race_consultant")
+    Membership.objects.create(user=user, project=project, role=Role.CONSULTANT)
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def create(n):
+        try:
+            barrier.wait()
+            services.requirement_create(project=project, by=user, title=f"Race {n}", business_area="sales")
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(project.requirements.values_list("code", flat=True)) == ["REQ-001", "REQ-002", "REQ-003", "REQ-004"]
