@@ -263,7 +263,11 @@ def execute(run: MigrationRun, *, token: str) -> MigrationRun:
     started = time.monotonic()
     try:
         plan = _execute_chunks(run, token=token, started=started)
+        chunks_done = time.monotonic()
         _finalize(run, plan, token=token)
+        log.info(
+            "run %s: chunks %.1f s, finalisation %.1f s", run.pk, chunks_done - started, time.monotonic() - chunks_done
+        )
     except LeaseLost:
         log.warning("run %s: lease lost to another worker; stopping", run.pk)
         return MigrationRun.objects.get(pk=run.pk)
@@ -352,46 +356,26 @@ UPDATE {stage} SET valid = FALSE WHERE valid AND row_no IN (
 )
 """
 
-_SOURCE = "SELECT s.{key} AS key, {data} AS data, md5({concat}) AS checksum FROM {stage} s WHERE s.valid"
-
 _COUNT_CHANGES = """
 SELECT COUNT(*),
        SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END),
-       SUM(CASE WHEN r.checksum = src.checksum THEN 1 ELSE 0 END)
-FROM ({source}) src LEFT JOIN datamigration_stagedrecord r
-  ON r.project_id = %s AND r.object_id = %s AND r.key = src.key
+       SUM(CASE WHEN r.checksum = {checksum} THEN 1 ELSE 0 END)
+FROM {stage} s LEFT JOIN datamigration_stagedrecord r
+  ON r.project_id = %s AND r.object_id = %s AND r.key = s.{key}
+WHERE s.valid
 """
 
+# Only new or changed rows reach the upsert: unchanged rows are not even locked.
 _UPSERT = """
 INSERT INTO datamigration_stagedrecord (project_id, object_id, key, data, checksum, last_run_id, created_at, updated_at)
-SELECT %s, %s, src.key, src.data, src.checksum, %s, %s, %s FROM ({source}) src WHERE TRUE
+SELECT %s, %s, s.{key}, {data}, {checksum}, %s, %s, %s
+FROM {stage} s LEFT JOIN datamigration_stagedrecord r
+  ON r.project_id = %s AND r.object_id = %s AND r.key = s.{key}
+WHERE s.valid AND (r.id IS NULL OR r.checksum <> {checksum})
 ON CONFLICT (project_id, object_id, key) DO UPDATE SET
     data = EXCLUDED.data, checksum = EXCLUDED.checksum, last_run_id = EXCLUDED.last_run_id,
     updated_at = EXCLUDED.updated_at
 WHERE datamigration_stagedrecord.checksum <> EXCLUDED.checksum
-"""
-
-# PostgreSQL: count what will change and upsert in one statement, over one pass of the source.
-_COUNT_AND_UPSERT_PG = """
-WITH src AS MATERIALIZED ({source}),
-counts AS (
-    SELECT COUNT(*) AS total,
-           COUNT(*) FILTER (WHERE r.id IS NULL) AS inserted,
-           COUNT(*) FILTER (WHERE r.checksum = src.checksum) AS unchanged
-    FROM src LEFT JOIN datamigration_stagedrecord r
-      ON r.project_id = %s AND r.object_id = %s AND r.key = src.key
-),
-upsert AS (
-    INSERT INTO datamigration_stagedrecord
-        (project_id, object_id, key, data, checksum, last_run_id, created_at, updated_at)
-    SELECT %s, %s, src.key, src.data, src.checksum, %s, %s, %s FROM src
-    ON CONFLICT (project_id, object_id, key) DO UPDATE SET
-        data = EXCLUDED.data, checksum = EXCLUDED.checksum, last_run_id = EXCLUDED.last_run_id,
-        updated_at = EXCLUDED.updated_at
-    WHERE datamigration_stagedrecord.checksum <> EXCLUDED.checksum
-    RETURNING 1
-)
-SELECT total, inserted, unchanged, (SELECT COUNT(*) FROM upsert) FROM counts
 """
 
 
@@ -403,27 +387,25 @@ def _sqlite_functions():
     connection.connection.create_function("md5", 1, md5, deterministic=True)
 
 
-def _source_sql(plan: Plan, stage: str) -> tuple[str, list]:
-    """The valid rows as ``(key, data json, checksum)``; checksum = md5 of the values joined by US."""
-    params, pairs, parts = [], [], []
+def _record_sql(plan: Plan) -> tuple[str, list, str, list]:
+    """SQL for a staged row's data (JSON object) and checksum (md5 of the values joined by US)."""
+    data_params, groups = [], []
     build = "jsonb_build_object" if _postgres() else "json_object"
-    groups = []
     for start in range(0, len(plan.names), 40):  # PostgreSQL functions take at most 100 arguments
         pairs = []
         for index in range(start, min(start + 40, len(plan.names))):
             pairs.append(f"%s, s.f{index}")
-            params.append(plan.names[index])
+            data_params.append(plan.names[index])
         groups.append(f"{build}({', '.join(pairs)})")
-    data = " || ".join(groups) if _postgres() else groups[0] if len(groups) == 1 else None
-    if data is None:  # SQLite: json_patch merges objects
+    if _postgres():
+        data = " || ".join(groups)
+    else:
         data = groups[0]
         for group in groups[1:]:
             data = f"json_patch({data}, {group})"
-    for index in range(len(plan.names)):
-        parts.append(f"s.f{index}")
-    concat = " || %s || ".join(parts)
-    params += ["\x1f"] * (len(parts) - 1)
-    return _SOURCE.format(key=plan.key_column, data=data, concat=concat, stage=stage), params
+    parts = [f"s.f{index}" for index in range(len(plan.names))]
+    checksum = "md5(" + " || %s || ".join(parts) + ")"
+    return data, data_params, checksum, ["\x1f"] * (len(parts) - 1)
 
 
 def object_checksum(project_id: int, object_id: int) -> str:
@@ -464,6 +446,8 @@ def _finalize(run: MigrationRun, plan: Plan, *, token: str) -> None:
         with connection.cursor() as cursor:
             if _postgres():
                 cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute(f"ANALYZE {stage}")
             duplicate_prefix = DUPLICATE_KEY.split("{row}")[0]
             cursor.execute(_DUPLICATES.format(stage=stage, key=key), [run.pk, obj.key_field, duplicate_prefix])
             cursor.execute(_INVALIDATE.format(stage=stage), [run.pk, "duplicate"])
@@ -503,19 +487,32 @@ def _finalize(run: MigrationRun, plan: Plan, *, token: str) -> None:
 
 def _publish(run: MigrationRun, plan: Plan, stage: str, now) -> dict:
     obj = run.object
-    source, source_params = _source_sql(plan, stage)
+    data, data_params, checksum, checksum_params = _record_sql(plan)
+    key = plan.key_column
     with connection.cursor() as cursor:
-        if _postgres():
-            cursor.execute(
-                _COUNT_AND_UPSERT_PG.format(source=source),
-                [*source_params, obj.project_id, obj.pk, obj.project_id, obj.pk, run.pk, now, now],
-            )
-            total, inserted, unchanged, _written = cursor.fetchone()
-        else:
+        if not _postgres():
             _sqlite_functions()
-            cursor.execute(_COUNT_CHANGES.format(source=source), [*source_params, obj.project_id, obj.pk])
-            total, inserted, unchanged = (v or 0 for v in cursor.fetchone())
-            cursor.execute(_UPSERT.format(source=source), [*source_params, obj.project_id, obj.pk, run.pk, now, now])
+        cursor.execute(
+            _COUNT_CHANGES.format(stage=stage, key=key, checksum=checksum),
+            [*checksum_params, obj.project_id, obj.pk],
+        )
+        total, inserted, unchanged = (v or 0 for v in cursor.fetchone())
+        if total != unchanged:
+            cursor.execute(
+                _UPSERT.format(stage=stage, key=key, data=data, checksum=checksum),
+                [
+                    obj.project_id,
+                    obj.pk,
+                    *data_params,
+                    *checksum_params,
+                    run.pk,
+                    now,
+                    now,
+                    obj.project_id,
+                    obj.pk,
+                    *checksum_params,
+                ],
+            )
     return {
         "inserted_rows": inserted,
         "unchanged_rows": unchanged,

@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from datamigration.models import MigrationRun
+
+ENCODINGS = [
+    ("", _("Detect automatically")),
+    ("utf-8", "UTF-8"),
+    ("utf-8-sig", "UTF-8 with BOM"),
+    ("utf-16", "UTF-16"),
+    ("cp1258", "Windows-1258 (Vietnamese)"),
+    ("cp1252", "Windows-1252 (Western)"),
+]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"), allow_empty_file=True)
+    encoding = forms.ChoiceField(label=_("Encoding"), choices=ENCODINGS, required=False)
+    sheet = forms.CharField(label=_("Sheet (XLSX)"), required=False, help_text=_("Empty: the first sheet."))
+    header_row = forms.IntegerField(label=_("Header row"), min_value=1, max_value=1000, initial=1)
+
+
+class MappingForm(forms.Form):
+    """One choice per column of the file: the field it fills, or nothing."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, upload, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— ignore —"))] + [(f.name, f.name) for f in upload.object.fields.order_by("order")]
+        self.columns = []
+        for index, header in enumerate(upload.headers):
+            name = f"col_{index}"
+            self.fields[name] = forms.ChoiceField(
+                label=header or _("(no header)"),
+                choices=choices,
+                required=False,
+                initial=upload.mapping.get(header, ""),
+            )
+            self.columns.append((name, header))
+        self.fields["version"].initial = upload.version
+
+    def mapping(self) -> dict[str, str]:
+        return {header: self.cleaned_data[name] for name, header in self.columns if self.cleaned_data.get(name)}
+
+
+class RunStartForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Mode"), choices=MigrationRun.Mode.choices, initial=MigrationRun.Mode.VALIDATE)
+    cycle = forms.RegexField(
+        label=_("Cycle"),
+        regex=r"^(mock[1-9][0-9]?|final)$",
+        initial="mock1",
+        required=False,
+        help_text=_("mock1, mock2, ... or final"),
+    )
