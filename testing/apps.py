@@ -6,13 +6,8 @@ class TestingConfig(AppConfig):
     name = "testing"
     label = "testing"
     verbose_name = _("Testing")
-    nav_items = [
-        (_("Test cases"), "testing:case_list"),
-        (_("Test cycles"), "testing:cycle_list"),
-        (_("Defects"), "testing:defect_list"),
-        (_("Load tests"), "testing:load_result_list"),
-        (_("Traceability"), "testing:traceability"),
-    ]
+    # One entry: the testing pages have their own tabs (cases, cycles, defects, load, traceability).
+    nav_items = [(_("Testing"), "testing:cycle_list")]
     portal_nav_items = [
         (_("UAT"), "testing-portal:uat_home"),
     ]

@@ -206,10 +206,15 @@ class LoadResultForm(forms.Form):
 
 
 class TraceabilityFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Requirement status"), required=False)
+    status = forms.ChoiceField(
+        label=_("Requirement status"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
     coverage = forms.ChoiceField(
         label=_("Coverage"),
         required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
         choices=[
             ("", _("Any coverage")),
             ("no_test", _("No test")),

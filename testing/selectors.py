@@ -241,7 +241,7 @@ def defect_trend_chart(cycle: Cycle) -> dict:
                 "backgroundColor": "#198754",
             },
             {
-                "label": _("Open at end of day"),
+                "label": _("Unresolved at end of day"),
                 "data": open_series,
                 "borderColor": "#6c757d",
                 "backgroundColor": "#6c757d",
@@ -362,12 +362,19 @@ def traceability(*, user, project, filters: dict | None = None) -> list[TraceRow
     items_by_req: dict[int, dict[int, object]] = defaultdict(dict)
     visible_items = DevelopmentItem.objects.visible_to(user).filter(project=project)
     if item_req_field:
-        for item in visible_items.filter(**{f"{item_req_field}__isnull": False}).prefetch_related(item_req_field):
+        for item in (
+            visible_items.filter(**{f"{item_req_field}__isnull": False}).distinct().prefetch_related(item_req_field)
+        ):
             for req in getattr(item, item_req_field).all():
                 items_by_req[req.pk][item.pk] = item
+    # An item reached through a design counts for the design's requirements only when it names
+    # no requirement itself (otherwise one broad process design would cover everything).
     design_items: dict[int, dict[int, object]] = defaultdict(dict)
     if item_design_field:
-        for item in visible_items.filter(**{f"{item_design_field}__isnull": False}).prefetch_related(item_design_field):
+        via_design = visible_items.filter(**{f"{item_design_field}__isnull": False})
+        if item_req_field:
+            via_design = via_design.filter(**{f"{item_req_field}__isnull": True})
+        for item in via_design.distinct().prefetch_related(item_design_field):
             for design in getattr(item, item_design_field).all():
                 design_items[design.pk][item.pk] = item
 
