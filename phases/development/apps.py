@@ -6,12 +6,7 @@ class DevelopmentConfig(AppConfig):
     name = "phases.development"
     label = "development"
     verbose_name = _("Development")
-    nav_items = [
-        (_("Development board"), "development:board"),
-        (_("Development items"), "development:item_list"),
-        (_("Environments"), "development:environment_list"),
-        (_("Releases"), "development:release_list"),
-    ]
+    nav_items = [(_("Development"), "development:board")]
     portal_nav_items = [(_("Development"), "development-portal:board")]
 
     def ready(self):

@@ -15,7 +15,7 @@ def register_models():
 
     auditlog.register(
         DevelopmentItem,
-        exclude_fields=["updated_at", "version", *INTERNAL_ITEM_FIELDS],
+        exclude_fields=["updated_at", "version", "status_changed_at", *INTERNAL_ITEM_FIELDS],
         m2m_fields={"requirements", "process_designs", "function_descriptions"},
     )
     auditlog.register(Environment, exclude_fields=["updated_at", "version"])

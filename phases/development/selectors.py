@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
@@ -30,17 +31,25 @@ def history(*, target):
 
 
 def history_rows(*, target, limit: int = 20) -> list[dict]:
-    """The object's recent audit entries, each with readable changes (fields and link lists)."""
+    """The object's recent audit entries with readable changes: field labels, choice labels,
+    related objects by name, link lists as "+ added" / "− removed". A creation is one line."""
+    model = type(target)
     rows = []
     for entry in history(target=target)[:limit]:
         changes = []
-        for name, change in (entry.changes_dict or {}).items():
-            if isinstance(change, dict):  # many-to-many: {"type": "m2m", "operation": ..., "objects": [...]}
-                sign = "+" if change.get("operation") == "add" else "−"
-                changes.append((name, "", f"{sign} {', '.join(map(str, change.get('objects', [])))}"))
-            else:
-                old, new = (list(change) + ["", ""])[:2]
-                changes.append((name, old, new))
+        if entry.action == LogEntry.Action.UPDATE:
+            display = entry.changes_display_dict
+            for name, change in (entry.changes_dict or {}).items():
+                try:
+                    label = str(model._meta.get_field(name).verbose_name)
+                except FieldDoesNotExist:
+                    label = name
+                if isinstance(change, dict):  # many-to-many: {"type": "m2m", "operation": ..., "objects": [...]}
+                    sign = "+" if change.get("operation") == "add" else "−"
+                    changes.append((label, "", f"{sign} {', '.join(map(str, change.get('objects', [])))}"))
+                    continue
+                old, new = (list(display.get(label, change)) + ["", ""])[:2]
+                changes.append((label, "" if old == "None" else old, "" if new == "None" else new))
         rows.append({"entry": entry, "changes": changes})
     return rows
 

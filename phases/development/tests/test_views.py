@@ -252,3 +252,17 @@ def test_board_query_count_does_not_grow_with_the_cards(client, consultant, proj
     few = _count_queries(lambda: client.get(url))
     DevelopmentItemFactory.create_batch(15, project=project, assignee=consultant)
     assert _count_queries(lambda: client.get(url)) == few
+
+
+def test_history_on_the_detail_page_is_readable(client, consultant, project, item):
+    env = EnvironmentFactory(project=project, name="UAT-2")
+    services.development_item_update(item=item, by=consultant, version=item.version, target_environment=env)
+    item.refresh_from_db()
+    services.development_item_transition(item=item, by=consultant, to_status=S.IN_DEVELOPMENT)
+    client.force_login(consultant)
+    response = client.get(reverse("development:item_detail", args=[project.code, item.pk]))
+    rows = response.context["history"]
+    changes = [change for row in rows for change in row["changes"]]
+    assert ("status", "Designed", "In development") in changes
+    assert ("target environment", "", "UAT-2") in changes
+    assert rows[-1]["entry"].action == LogEntry.Action.CREATE and rows[-1]["changes"] == []
