@@ -71,6 +71,7 @@ class DevelopmentItemForm(BootstrapMixin, forms.ModelForm):
             .objects.filter(memberships__project=project, memberships__role__in=FIRM_ROLES, is_active=True)
             .order_by("first_name", "username")
         )
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.username
         self.fields["target_environment"].queryset = project.environments.all()
         self.fields["target_release"].queryset = project.releases.exclude(status=Release.Status.CANCELLED)
         for name in ("requirements", "process_designs", "function_descriptions"):
