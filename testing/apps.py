@@ -13,6 +13,6 @@ class TestingConfig(AppConfig):
     ]
 
     def ready(self):
-        from testing import audit
+        from testing import audit, signals  # noqa: F401  (connects the sign-off guard)
 
         audit.register_models()

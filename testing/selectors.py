@@ -78,7 +78,10 @@ def execution_list(*, user, filters=None, request=None):
         .select_related("cycle__project", "case", "tester", "cycle_case")
         .prefetch_related(
             Prefetch("step_results", queryset=StepResult.objects.order_by("order")),
-            Prefetch("evidence", queryset=Evidence.objects.order_by("created_at")),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("step_result", "uploaded_by").order_by("created_at"),
+            ),
         )
     )
     return _filtered(qs, ExecutionFilterSet, filters, request)

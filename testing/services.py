@@ -147,10 +147,8 @@ def _clean_steps(steps) -> list[tuple[str, str]]:
 
 def _write_steps(case: Case, steps: list[tuple[str, str]]) -> None:
     case.steps.all().delete()
-    CaseStep.objects.bulk_create(
-        CaseStep(case=case, order=index, action=action, expected_result=expected)
-        for index, (action, expected) in enumerate(steps, start=1)
-    )
+    for index, (action, expected) in enumerate(steps, start=1):  # one save each: every step is audited
+        CaseStep.objects.create(case=case, order=index, action=action, expected_result=expected)
 
 
 def _check_links(project: Project, links: dict) -> None:
@@ -361,16 +359,14 @@ def execution_start(*, cycle_case: CycleCase, by) -> Execution:
         )
         execution.full_clean()
         execution.save()
-        StepResult.objects.bulk_create(
-            StepResult(
+        for step in cycle_case.case.steps.order_by("order"):  # one save each: every row is audited
+            StepResult.objects.create(
                 execution=execution,
                 step=step,
                 order=step.order,
                 action=step.action,
                 expected_result=step.expected_result,
             )
-            for step in cycle_case.case.steps.order_by("order")
-        )
     return execution
 
 
@@ -704,9 +700,7 @@ def cycle_signoff_decide(
         if approval is None or approval.decision != Approval.Decision.PENDING:
             raise DomainError(_(SIGNOFF_NOT_REQUESTED))
         if decision == Approval.Decision.APPROVED:
-            critical = list(
-                cycle_open_defects(current).filter(severity=Defect.Severity.CRITICAL).values_list("code", flat=True)
-            )
+            critical = open_critical_codes(current)
             if critical and not override:
                 raise DomainError(
                     _(OPEN_CRITICAL_DEFECTS).format(n=len(critical), codes=", ".join(critical)), field="override"
@@ -721,14 +715,35 @@ def cycle_signoff_decide(
             full_comment = (comment + "\n" if comment else "") + _("Override: %(reason)s") % {
                 "reason": current.signoff_override_reason
             }
-        project_services.approval_decide(approval=approval, by=by, decision=decision, comment=full_comment)
+        # The cycle (with its override reason) is saved first: the Approval guard reads it.
         current.version += 1
         current.save(update_fields=["status", "signoff_override_reason", "version", "updated_at"])
+        project_services.approval_decide(approval=approval, by=by, decision=decision, comment=full_comment)
     current.refresh_from_db()
     return current
 
 
+def open_critical_codes(cycle: Cycle) -> list[str]:
+    return list(cycle_open_defects(cycle).filter(severity=Defect.Severity.CRITICAL).values_list("code", flat=True))
+
+
+def approval_guard(approval: Approval) -> None:
+    """Refuse approving a cycle sign-off with open critical defects unless the cycle records an
+    override reason, whatever door the decision came through (the generic approval pages and
+    API call ``approval_decide`` directly). Called before an Approval row is saved."""
+    if approval.decision != Approval.Decision.APPROVED or approval.object_id is None:
+        return
+    cycle = cycle_for_approval(approval)
+    if cycle is None or cycle.signoff_override_reason.strip():
+        return
+    if Approval.objects.filter(pk=approval.pk, decision=Approval.Decision.APPROVED).exists():
+        return  # already approved: not a new decision
+    critical = open_critical_codes(cycle)
+    if critical:
+        raise DomainError(_(OPEN_CRITICAL_DEFECTS).format(n=len(critical), codes=", ".join(critical)))
+
+
 def cycle_for_approval(approval: Approval) -> Cycle | None:
-    if approval.content_type_id != ContentType.objects.get_for_model(Cycle).pk:
+    if approval.content_type_id is None or approval.content_type_id != ContentType.objects.get_for_model(Cycle).pk:
         return None
     return Cycle.objects.filter(pk=approval.object_id).first()

@@ -404,3 +404,22 @@ def test_uat_flow_end_to_end(project, pm, key_user, sponsor):
 
     assert cycle_status_counts(signed) == {"passed": 2, "failed": 0, "blocked": 0, "not_run": 0}
     assert DefectFactory._meta.model.objects.get(pk=defect.pk).status == "closed"
+
+
+def test_the_generic_approval_door_cannot_bypass_the_critical_defect_rule(project, pm, key_user, sponsor):
+    """Deciding the cycle's Approval through projects' approval_decide is refused the same way."""
+    from projects import services as project_services
+
+    cycle, critical = _signed_cycle(project, pm, key_user, sponsor)
+    with pytest.raises(DomainError) as exc:
+        project_services.approval_decide(approval=cycle.signoff, by=sponsor, decision="approved")
+    assert exc.value.message == services.OPEN_CRITICAL_DEFECTS.format(n=1, codes=critical.code)
+    cycle.signoff.refresh_from_db()
+    assert cycle.signoff.decision == Approval.Decision.PENDING
+    rejected = project_services.approval_decide(approval=cycle.signoff, by=sponsor, decision="rejected")
+    assert rejected.decision == Approval.Decision.REJECTED
+    services.defect_transition(defect=critical, by=pm, to_status="rejected", comment="Không phải lỗi")
+    services.cycle_signoff_request(cycle=Cycle.objects.get(pk=cycle.pk), by=pm)
+    approval = Cycle.objects.get(pk=cycle.pk).signoff
+    assert project_services.approval_decide(approval=approval, by=sponsor, decision="approved").decision == "approved"
+    assert Cycle.objects.get(pk=cycle.pk).is_signed_off
