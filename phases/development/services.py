@@ -24,6 +24,7 @@ NEEDS_ASSIGNEE = "Assign a developer before development starts."
 ASSIGNEE_NOT_DEVELOPER = "{user} cannot be assigned: only the project's consultants and PM build development items."
 OTHER_PROJECT = "This {what} belongs to another project."
 STATUS_VIA_TRANSITION = "Change the status with a transition (the board or the transition action), not by editing."
+ITEM_TRANSPORTED = "{code} was transported with {release}; cancel it instead of deleting it, so the history stays."
 ENVIRONMENT_IN_USE = "This environment is used by releases; it cannot be deleted."
 RELEASE_SAME_ENVIRONMENT = "A release moves items between two different environments."
 RELEASE_BACKWARDS = (
@@ -134,6 +135,9 @@ def development_item_update(*, item: DevelopmentItem, by, version: int, **change
 @audited
 def development_item_delete(*, item: DevelopmentItem, by) -> None:
     require(by, item.project, Capability.EDIT)
+    transported = item.releases.filter(status=Release.Status.TRANSPORTED).order_by("number").first()
+    if transported is not None:
+        raise DomainError(ITEM_TRANSPORTED.format(code=item.code, release=transported.code))
     item.delete()
 
 

@@ -202,7 +202,11 @@ class ItemDeleteView(ProjectAccessMixin, View):
 
     def post(self, request, code, pk):
         item = selectors.development_item_get(user=request.user, pk=pk, project=self.project)
-        services.development_item_delete(item=item, by=request.user)
+        try:
+            services.development_item_delete(item=item, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(item)
         messages.success(request, _("%(code)s deleted.") % {"code": item.code})
         return redirect("development:item_list", code=code)
 

@@ -214,3 +214,14 @@ def test_a_release_moves_items_forward_only(project, consultant, landscape):
         source="TEST", source_order=2, target="DEV", target_order=1
     )
     assert not Release.objects.filter(project=project).exists()
+
+
+def test_a_transported_item_cannot_be_deleted(project, consultant, landscape):
+    dev, test = landscape
+    item = DevelopmentItemFactory(project=project, status=S.DEV_TESTED)
+    release = ReleaseFactory(project=project, source_environment=dev, target_environment=test, items=[item])
+    services.release_transport(release=release, by=consultant)
+    with pytest.raises(DomainError) as caught:
+        services.development_item_delete(item=item, by=consultant)
+    assert caught.value.message == services.ITEM_TRANSPORTED.format(code=item.code, release=release.code)
+    assert DevelopmentItem.objects.filter(pk=item.pk).exists()
