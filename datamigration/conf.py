@@ -39,3 +39,8 @@ def xlsx_max_uncompressed() -> int:
 
 def xlsx_max_ratio() -> int:
     return _get("DATAMIGRATION_XLSX_MAX_RATIO", 100)
+
+
+def chunk_pause_seconds() -> float:
+    """Pause after each chunk (``DATAMIGRATION_CHUNK_PAUSE_MS``): fault-injection tests and demos only."""
+    return _get("DATAMIGRATION_CHUNK_PAUSE_MS", 0) / 1000

@@ -312,6 +312,7 @@ def _execute_chunks(run: MigrationRun, *, token: str, started: float) -> Plan:
     if upload.row_estimate:
         MigrationRun.objects.filter(pk=run.pk, total_rows__isnull=True).update(total_rows=upload.row_estimate)
     keep_data = run.mode == MigrationRun.Mode.LOAD
+    pause = conf.chunk_pause_seconds()
     done = resume_after
     for first_row, rows in chunks:
         if MigrationRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
@@ -323,6 +324,8 @@ def _execute_chunks(run: MigrationRun, *, token: str, started: float) -> Plan:
             run, token, chunk_no, first_row, plan, columns, valid, errors, valid_count, error_rows, rate, keep_data
         )
         chunk_no += 1
+        if pause:
+            time.sleep(pause)
     if done == 0:
         raise readers.FileRejected(readers.HEADER_ONLY)
     return plan
