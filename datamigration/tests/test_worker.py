@@ -5,6 +5,7 @@ The worker processes use the test database (``DATABASE_URL``) and the configured
 (``CELERY_BROKER_URL``; kombu's filesystem transport by default).
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -36,10 +37,8 @@ def _purge_broker():
 
     with app.connection_for_write() as conn:
         for queue in ("migrations", "default"):
-            try:
+            with contextlib.suppress(Exception):  # the queue may not exist yet
                 conn.default_channel.queue_purge(queue)
-            except Exception:  # the queue may not exist yet
-                pass
 
 
 def _start_worker(name: str, log: Path) -> subprocess.Popen:
