@@ -211,7 +211,7 @@ SPECTACULAR_SETTINGS = {
 # Without CELERY_BROKER_URL the broker is kombu's filesystem transport under var/broker:
 # a real broker shared by the web process and the worker, with no server to install.
 BROKER_DIR = VAR_DIR / "broker"
-for _folder in ("queue", "processed"):
+for _folder in ("queue", "processed", "control"):
     (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
@@ -219,6 +219,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
