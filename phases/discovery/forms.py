@@ -244,3 +244,8 @@ class SignoffDecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
     )
+
+
+class RequirementStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Requirement.Status.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)

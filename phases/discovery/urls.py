@@ -22,6 +22,7 @@ urlpatterns = [
     path("signoff/request/", v.SignoffRequest.as_view(), name="signoff_request"),
     path("requirements/import/", v.RequirementImport.as_view(), name="requirement_import"),
     path("requirements/export/", v.RequirementExport.as_view(), name="requirement_export"),
+    path("requirements/<int:pk>/status/", v.RequirementStatus.as_view(), name="requirement_status"),
     path("kickoffs/<int:pk>/raci/", v.KickoffRaci.as_view(), name="kickoff_raci"),
     path("kickoffs/<int:pk>/print/", v.KickoffPrint.as_view(), name="kickoff_print"),
     path("documents/<int:pk>/download/", v.DocumentDownload.as_view(), name="document_download"),

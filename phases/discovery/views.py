@@ -8,7 +8,7 @@ from client roles) and writes through the services.
 from django import forms as django_forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -213,7 +213,7 @@ ProcessList, ProcessDetail, ProcessEdit, ProcessDelete = _crud(
     list_template="discovery/process_list.html",
     detail_template="discovery/process_detail.html",
 )
-RequirementList, RequirementDetail, RequirementEdit, RequirementDelete = _crud(
+_RequirementList, RequirementDetail, RequirementEdit, RequirementDelete = _crud(
     "requirement",
     selector=selectors.requirement_list,
     filterset=f.RequirementFilterSet,
@@ -226,6 +226,15 @@ RequirementList, RequirementDetail, RequirementEdit, RequirementDelete = _crud(
     list_template="discovery/requirement_list.html",
     detail_template="discovery/requirement_detail.html",
 )
+
+
+class RequirementList(_RequirementList):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status_choices"] = Requirement.Status.choices
+        return context
+
+
 RaidList, RaidDetail, RaidEdit, RaidDelete = _crud(
     "raid",
     selector=selectors.raid_item_list,
@@ -381,6 +390,46 @@ class KickoffPrint(ProjectAccessMixin, TemplateView):
 
 
 # --- requirements import / export -----------------------------------------------------
+
+
+class RequirementStatus(ProjectAccessMixin, View):
+    """Inline status change on the requirement list (htmx swaps the row; plain POST redirects)."""
+
+    capability = C.EDIT
+
+    def post(self, request, code, pk):
+        requirement = selectors.get_in_project(
+            selectors.requirement_list(user=request.user), project=self.project, pk=pk
+        )
+        form = forms.RequirementStatusForm(request.POST)
+        if form.is_valid():
+            call_service(
+                form,
+                services.requirement_update,
+                requirement=requirement,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+            )
+        errors = [e for errs in form.errors.values() for e in errs]
+        if request.headers.get("HX-Request"):
+            fresh = selectors.requirement_list(user=request.user).get(pk=pk)
+            return render(
+                request,
+                "discovery/_requirement_row.html",
+                {
+                    "r": fresh,
+                    "project": self.project,
+                    "may_edit": True,
+                    "errors": errors,
+                    "status_choices": Requirement.Status.choices,
+                },
+            )
+        for error in errors:
+            messages.error(request, error)
+        if not errors:
+            messages.success(request, _("Status changed."))
+        return redirect("discovery:requirement_list", code=code)
 
 
 class RequirementImport(ProjectAccessMixin, FormView):

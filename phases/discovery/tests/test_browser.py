@@ -37,6 +37,14 @@ def test_consultant_adds_a_requirement_and_requests_sign_off(browser, setup):
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="REQ-001 · Truy xuất lô hàng và hạn sử dụng").is_visible()
 
+    browser.goto(f"/projects/{project.code}/discovery/requirements/")
+    row = page.locator("#object-table tbody tr").first
+    row.locator("select[name=status]").select_option("reviewed")
+    page.wait_for_function("() => document.querySelector('#object-table input[name=version]').value === '2'")
+    assert Requirement.objects.get(project=project).status == "reviewed"
+    row.locator("select[name=status]").select_option("agreed")
+    page.wait_for_function("() => document.querySelector('#object-table input[name=version]').value === '3'")
+
     browser.goto(f"/projects/{project.code}/discovery/")
     page.wait_for_function("() => document.querySelector('canvas[data-chart-source]').width > 0")
     page.click("#signoff-request-form button")

@@ -29,6 +29,7 @@ COVERED_ROUTES = {
     "discovery:signoff_request",
     "discovery:requirement_import",
     "discovery:requirement_export",
+    "discovery:requirement_status",
     "discovery:kickoff_raci",
     "discovery:kickoff_print",
     "discovery:document_download",
@@ -325,6 +326,13 @@ def test_dashboard_writes_role_matrix(persona, client, personas, project, mine):
     code = project.code
     is_member = persona in MEMBERS
     may_edit = persona in FIRM
+    req = mine["requirement"]
+    status = client.post(
+        reverse("discovery:requirement_status", args=[code, req.pk]), {"status": "reviewed", "version": req.version}
+    )
+    assert status.status_code == (302 if may_edit else 403 if is_member else 404)
+    req.refresh_from_db()
+    assert (req.status == "reviewed") == may_edit
     for prefix in DASHBOARD_CRUD:
         obj = mine[prefix]
         response = client.post(reverse(f"discovery:{prefix}_delete", args=[code, obj.pk]))

@@ -355,3 +355,19 @@ def test_concurrent_creates_get_distinct_codes():
         thread.join()
     assert errors == []
     assert sorted(project.requirements.values_list("code", flat=True)) == ["REQ-001", "REQ-002", "REQ-003", "REQ-004"]
+
+
+def test_inline_status_change_swaps_the_row_and_shows_refusals(client, project, consultant):
+    req = f.make_requirement(project=project, code="REQ-001", title="Đối chiếu công nợ")
+    client.force_login(consultant)
+    url = reverse("discovery:requirement_status", args=[project.code, req.pk])
+    ok = client.post(url, {"status": "reviewed", "version": 1}, HTTP_HX_REQUEST="true")
+    assert ok.status_code == 200
+    body = ok.content.decode()
+    assert body.startswith('<tr id="requirement-') and '<option value="reviewed" selected>' in body
+    refused = client.post(url, {"status": "agreed", "version": 2}, HTTP_HX_REQUEST="true").content.decode()
+    assert services.AGREED_NEEDS_ASSESSMENT in refused
+    stale = client.post(url, {"status": "draft", "version": 1}, HTTP_HX_REQUEST="true").content.decode()
+    assert "changed by someone else" in stale
+    req.refresh_from_db()
+    assert (req.status, req.version) == ("reviewed", 2)
