@@ -5,6 +5,7 @@ version, function description or technical requirement answers 404, custom actio
 """
 
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
@@ -33,8 +34,7 @@ NO_EVIDENCE_FILE = "This technical requirement has no evidence file."
 
 def bpmn_response(xml: str, filename: str) -> HttpResponse:
     response = HttpResponse(xml.encode("utf-8"), content_type="application/xml; charset=utf-8")
-    safe = filename.replace('"', "").replace("\r", "").replace("\n", "") or "diagram.bpmn"
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename or "diagram.bpmn")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
