@@ -1,0 +1,39 @@
+"""Discovery & Planning: the first phase of an implementation, run in erpimpl.
+
+What it holds: the kick-off (goals, scope, schedule, expectations, ground rules, attendees
+and a RACI matrix, with a printable one-page view for the client), stakeholders, current
+(as-is) processes, requirements with fit/gap, the RAID log, the rollout plan (waves with
+companies/sites), documents attached to the plan (preparation requirements, test
+procedures) and the discovery sign-off. The plan tasks and the Gantt chart stay in the
+``projects`` app (``/projects/<code>/plan/``); the pages here link to them.
+
+Decisions (where ARCHITECTURE.md is silent):
+
+- Roles: reading needs ``VIEW``; every edit, the requirement import and asking for the
+  sign-off need ``EDIT`` (PM, consultant); deciding it needs ``APPROVE`` (PM, sponsor).
+- Internal content: ``RaidItem.internal`` and ``PlanDocument.internal`` hide whole rows
+  from client roles (scoped querysets, so 404 on detail and download);
+  ``Requirement.internal_notes`` is a field: left out of API answers, pages and exports
+  for client roles. The portal page never shows internal rows, whoever looks at it.
+- Requirement codes: ``REQ-001``... per project, allocated under a lock on the project
+  row; a code typed by hand must be unique in the project (case-insensitive).
+  A requirement becomes *agreed* only with its fit/gap and its resolution.
+- Import (CSV UTF-8 or XLSX, first sheet, header row of known column names): all or
+  nothing, one message per faulty row; it only creates requirements (a code already in
+  the project is refused, never overwritten). Choice cells take the stored value or the
+  English label; priority also takes the MoSCoW letter.
+- Export: UTF-8 CSV with BOM or XLSX with text cells; a cell starting with ``= + - @``,
+  tab or CR gets a leading ``'``; the import removes exactly that prefix again, so export →
+  import round-trips the text.
+- RACI: at most one Accountable per activity; a column is a project member or a
+  stakeholder of the project. Saving replaces the whole matrix (versioned on the kick-off).
+- Sign-off: ``DiscoverySignoff`` keeps a snapshot (agreed requirement codes, counts) and
+  points to a ``projects.Approval`` that targets it; that approval also becomes the
+  discovery phase's gate, so the phase completes only once the sponsor approved. One
+  pending sign-off at a time, and only when some requirement is agreed.
+- Plan documents: at most 10 MB; pdf, docx, xlsx, pptx, png, jpg, txt, md, csv, with the
+  content checked against the extension; downloads are attachments with an RFC 6266
+  ``Content-Disposition`` (``filename*`` in UTF-8), ``nosniff`` and a sandbox CSP.
+- OpenAPI: this app names its choice sets (``AppConfig.ready`` merges them into
+  ``ENUM_NAME_OVERRIDES``), so its part of the schema has no enum-collision warnings.
+"""

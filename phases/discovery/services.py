@@ -217,9 +217,8 @@ def kickoff_set_raci(*, kickoff: Kickoff, by, version: int, rows: list[dict]) ->
         current.raci_activities.all().delete()
         for order, (name, cells) in enumerate(plan, start=1):
             activity = RaciActivity.objects.create(kickoff=current, name=name, order=order)
-            RaciAssignment.objects.bulk_create(
-                [RaciAssignment(activity=activity, user=u, stakeholder=s, letter=letter) for u, s, letter in cells]
-            )
+            for user, stakeholder, letter in cells:  # one save each, so every cell is in the audit trail
+                RaciAssignment.objects.create(activity=activity, user=user, stakeholder=stakeholder, letter=letter)
     return current
 
 
