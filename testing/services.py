@@ -73,7 +73,6 @@ EVIDENCE_CONTENT_MISMATCH = N_("The file's content does not match its {ext} exte
 EVIDENCE_EMPTY = N_("The file is empty.")
 NO_BOUND = N_("Give at least one acceptance bound (p95, p99, error rate or throughput).")
 SIGNOFF_PENDING = N_("A sign-off of this cycle is already waiting for a decision.")
-SIGNOFF_DONE = N_("This cycle is already signed off.")
 SIGNOFF_NO_CASES = N_("The cycle has no cases in scope; there is nothing to sign off.")
 SIGNOFF_RUNS_OPEN = N_("{n} run(s) are still in progress; finish them before asking for sign-off.")
 SIGNOFF_NOT_REQUESTED = N_("No sign-off of this cycle is waiting for a decision.")
