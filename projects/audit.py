@@ -5,6 +5,10 @@ the project id (and whether the object is internal) so the trail is scoped like 
 Other apps register their models here from their ``AppConfig.ready``.
 """
 
+import functools
+from contextvars import ContextVar
+
+from auditlog.context import auditlog_value, set_actor
 from auditlog.registry import auditlog
 
 
@@ -19,22 +23,31 @@ def register_models():
     auditlog.register(Approval, exclude_fields=["updated_at"])
 
 
+_inside_audited = ContextVar("erpimpl_inside_audited", default=False)
+
+
 def audited(service):
     """Record the service's ``by`` user as the actor of every audit entry it writes.
 
     The web middleware does this for requests; this decorator makes the API, the
-    management commands and Celery-started work record the same actor.
+    management commands and Celery-started work record the same actor. Only the outermost
+    audited call sets the actor (a service calling another keeps it for its later writes),
+    and the caller's audit context (the middleware's, in a request) is restored afterwards.
     """
-    import functools
-
-    from auditlog.context import set_actor
 
     @functools.wraps(service)
     def wrapper(*args, **kwargs):
         by = kwargs.get("by")
-        if by is None or not getattr(by, "is_authenticated", False):
+        if _inside_audited.get() or by is None or not getattr(by, "is_authenticated", False):
             return service(*args, **kwargs)
-        with set_actor(by):
-            return service(*args, **kwargs)
+        previous = auditlog_value.get(None)
+        token = _inside_audited.set(True)
+        try:
+            with set_actor(by):
+                return service(*args, **kwargs)
+        finally:
+            _inside_audited.reset(token)
+            if previous is not None:
+                auditlog_value.set(previous)
 
     return wrapper

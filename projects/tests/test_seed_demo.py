@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _row_counts():
-    return {model._meta.label: model.objects.count() for model in apps.get_models() if model._meta.app_label != "sessions"}
+    return {
+        model._meta.label: model.objects.count() for model in apps.get_models() if model._meta.app_label != "sessions"
+    }
 
 
 def test_seed_demo_creates_the_demo_project_with_every_role_and_is_idempotent():

@@ -153,3 +153,12 @@ def test_changes_are_in_the_audit_trail_with_old_and_new_values(project, consult
     entry = audit_entries(user=consultant, target=task).filter(action=1).first()
     assert entry.changes_dict["title"] == ["Before", "After"]
     assert entry.actor == consultant
+
+
+def test_writes_after_a_nested_service_call_keep_their_actor(project, pm):
+    from projects.selectors import audit_entries
+
+    phase = project.phases.get(kind=PhaseKind.DESIGN)
+    services.phase_request_gate(phase=phase, by=pm)  # calls approval_request, then saves the phase
+    phase_entry = audit_entries(user=pm, target=phase).filter(action=1).first()
+    assert phase_entry.actor == pm
