@@ -23,6 +23,7 @@ import logging
 import time
 import unicodedata
 from dataclasses import dataclass
+from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 
@@ -181,11 +182,18 @@ def _stage_write(table: str, names: list[str], first: int, valid: list[bool], co
 
 
 def _clean_column(column: list[str]) -> list[str]:
-    """Trim and NFC-normalise a column (C-speed passes; normalisation only for non-ASCII)."""
+    """Trim and NFC-normalise a column with C-speed passes.
+
+    NFC runs once over the joined column: NUL is a starter that composes with nothing, so
+    the split gives back exactly one value per row.
+    """
     column = list(map(str.strip, column))
     if not all(map(str.isascii, column)):
-        normalize = unicodedata.normalize
-        column = [v if v.isascii() else normalize("NFC", v) for v in column]
+        joined = "\x00".join(column)
+        if joined.count("\x00") != len(column) - 1:  # a NUL inside a value: value by value
+            normalize = unicodedata.normalize
+            return [v if v.isascii() else normalize("NFC", v) for v in column]
+        column = unicodedata.normalize("NFC", joined).split("\x00")
     return column
 
 
@@ -208,7 +216,7 @@ def _process_chunk(plan: Plan, first: int, rows: list[list[str]]):
         bad = checker(column)
         if not bad:
             continue
-        for index in [i for i, v in enumerate(column) if v in bad]:
+        for index in compress(range(len(column)), map(bad.__contains__, column)):
             value = column[index]
             kind, message = bad[value]
             errors.append((first + index, name, kind, message, value))
@@ -221,6 +229,10 @@ def _commit_chunk(run, token, chunk_no, first, plan, columns, valid, errors, val
     table = connection.ops.quote_name(run.staging_table)
     count = len(valid)
     with transaction.atomic():
+        if _postgres():
+            # Consistent, not necessarily durable: a lost last chunk is redone on resume.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
         try:
             with transaction.atomic():
                 RunChunk.objects.create(
@@ -289,11 +301,65 @@ def _finish(run, token, status, message):
         stage_drop(run)
 
 
-def _execute_chunks(run: MigrationRun, *, token: str, started: float) -> Plan:
-    upload = run.upload
-    state = MigrationRun.objects.values("processed_rows", "last_chunk").get(pk=run.pk)
-    resume_after, chunk_no = state["processed_rows"], state["last_chunk"] + 1
-    chunks = readers.iter_chunks(
+class _ChunkWriter:
+    """Commits chunks on a second database connection while the next chunk is validated.
+
+    PostgreSQL works on chunk N (COPY, indexes, commit) while Python validates chunk N+1.
+    Used only outside any transaction (a worker), never inside a test's transaction.
+    """
+
+    def __init__(self):
+        import queue
+        import threading
+
+        self.queue = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="chunk-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        from django.db import connections
+
+        try:
+            while True:
+                item = self.queue.get()
+                if item is None:
+                    return
+                if self.error is None:
+                    _commit_chunk(*item)
+        except BaseException as exc:  # handed to the main thread at the next submit/finish
+            self.error = exc
+            while self.queue.get() is not None:
+                pass
+        finally:
+            connections.close_all()
+
+    def submit(self, item):
+        if self.error is not None:
+            raise self.error
+        self.queue.put(item)
+
+    def finish(self):
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _reset_progress(run: MigrationRun) -> None:
+    """Start over: the staging table lost rows (PostgreSQL empties UNLOGGED tables after a crash)."""
+    with transaction.atomic():
+        RowError.objects.filter(run_id=run.pk).delete()
+        RunChunk.objects.filter(run_id=run.pk).delete()
+        MigrationRun.objects.filter(pk=run.pk).update(
+            processed_rows=0, valid_rows=0, error_rows=0, error_count=0, last_chunk=-1
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(run.staging_table)}")
+
+
+def _open_chunks(upload, skip: int):
+    return readers.iter_chunks(
         Path(upload.file.path),
         fmt=upload.format,
         encoding=upload.encoding or "utf-8",
@@ -301,31 +367,55 @@ def _execute_chunks(run: MigrationRun, *, token: str, started: float) -> Plan:
         sheet=upload.sheet,
         header_row=upload.header_row,
         size=conf.chunk_rows(),
-        skip=resume_after,
+        skip=skip,
     )
+
+
+def _execute_chunks(run: MigrationRun, *, token: str, started: float) -> Plan:
+    upload = run.upload
+    state = MigrationRun.objects.values("processed_rows", "last_chunk").get(pk=run.pk)
+    resume_after, chunk_no = state["processed_rows"], state["last_chunk"] + 1
+    chunks = _open_chunks(upload, resume_after)
     first = next(chunks, None)
     if first is None:
         raise readers.FileRejected(readers.EMPTY_FILE)
     header = [readers.clean_cell(c) for c in first[1][0]]
     plan = build_plan(run, header)
     stage_create(run, len(plan.names))
+    if resume_after:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(run.staging_table)}")
+            staged = cursor.fetchone()[0]
+        if staged != resume_after:
+            log.warning("run %s: staging has %s rows, ledger %s; starting over", run.pk, staged, resume_after)
+            _reset_progress(run)
+            resume_after, chunk_no = 0, 0
+            chunks = _open_chunks(upload, 0)
+            next(chunks)
     if upload.row_estimate:
         MigrationRun.objects.filter(pk=run.pk, total_rows__isnull=True).update(total_rows=upload.row_estimate)
     keep_data = run.mode == MigrationRun.Mode.LOAD
     pause = conf.chunk_pause_seconds()
+    writer = _ChunkWriter() if _postgres() and not connection.in_atomic_block else None
     done = resume_after
-    for first_row, rows in chunks:
-        if MigrationRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
-            raise RunCancelled
-        columns, valid, errors, valid_count, error_rows = _process_chunk(plan, first_row, rows)
-        done += len(rows)
-        rate = round((done - resume_after) / max(time.monotonic() - started, 1e-6), 1)
-        _commit_chunk(
-            run, token, chunk_no, first_row, plan, columns, valid, errors, valid_count, error_rows, rate, keep_data
-        )
-        chunk_no += 1
-        if pause:
-            time.sleep(pause)
+    try:
+        for first_row, rows in chunks:
+            if MigrationRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
+                raise RunCancelled
+            columns, valid, errors, valid_count, error_rows = _process_chunk(plan, first_row, rows)
+            done += len(rows)
+            rate = round((done - resume_after) / max(time.monotonic() - started, 1e-6), 1)
+            item = (run, token, chunk_no, first_row, plan, columns, valid, errors, valid_count, error_rows, rate)
+            if writer is not None:
+                writer.submit((*item, keep_data))
+            else:
+                _commit_chunk(*item, keep_data)
+            chunk_no += 1
+            if pause:
+                time.sleep(pause)
+    finally:
+        if writer is not None:
+            writer.finish()
     if done == 0:
         raise readers.FileRejected(readers.HEADER_ONLY)
     return plan
