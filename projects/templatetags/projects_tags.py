@@ -59,3 +59,22 @@ def bs(bound_field):
         css += " is-invalid"
     existing = widget.attrs.get("class", "")
     return bound_field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.filter
+def audit_changes(entry) -> list[tuple[str, str, str]]:
+    """``(field, old, new)`` rows of an audit entry; many-to-many changes read "+ a, b" / "− a"."""
+    rows = []
+    for field, change in (entry.changes_dict or {}).items():
+        if isinstance(change, dict) and change.get("type") == "m2m":
+            sign = "+" if change.get("operation") == "add" else "−"
+            rows.append((field, "", f"{sign} {', '.join(map(str, change.get('objects', [])))}"))
+        elif isinstance(change, list | tuple) and len(change) == 2:
+            rows.append(
+                (
+                    field,
+                    "∅" if change[0] in (None, "None", "") else str(change[0]),
+                    "∅" if change[1] in (None, "None", "") else str(change[1]),
+                )
+            )
+    return rows

@@ -98,3 +98,14 @@ def test_a_client_user_is_sent_to_the_portal(key_user, project, client):
     client.force_login(key_user)
     response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0] == f"/portal/{project.code}/"
+
+
+def test_the_task_history_shows_field_and_dependency_changes(consultant, project, client):
+    from projects import services
+
+    task, other = TaskFactory(project=project, title="Before"), TaskFactory(project=project, title="Upstream")
+    services.task_update(task=task, by=consultant, version=1, title="After", depends_on=[other])
+    client.force_login(consultant)
+    page = client.get(reverse("projects:task_edit", args=[project.code, task.pk])).content.decode()
+    assert "Before → After" in page
+    assert "+ Upstream" in page
