@@ -43,6 +43,13 @@ class CycleFilterSet(SearchFilterMixin, django_filters.FilterSet):
     project = ProjectField()
     type = django_filters.MultipleChoiceFilter(choices=CaseType.choices, label=_("Type"))
     status = django_filters.MultipleChoiceFilter(choices=Cycle.Status.choices, label=_("Status"))
+    assignee = django_filters.ModelChoiceFilter(
+        queryset=project_members,
+        to_field_name="username",
+        field_name="cycle_cases__assignee",
+        distinct=True,
+        label=_("With cases assigned to"),
+    )
     q = django_filters.CharFilter(method="search", label=_("Search"))
     search_fields = ("name",)
 
@@ -67,6 +74,9 @@ class ExecutionFilterSet(django_filters.FilterSet):
     case = django_filters.ModelChoiceFilter(queryset=visible_cases, label=_("Test case"))
     status = django_filters.MultipleChoiceFilter(choices=Execution.Status.choices, label=_("Result"))
     tester = django_filters.ModelChoiceFilter(queryset=project_members, to_field_name="username", label=_("Tester"))
+    assignee = django_filters.ModelChoiceFilter(
+        queryset=project_members, to_field_name="username", field_name="cycle_case__assignee", label=_("Assigned to")
+    )
     type = django_filters.MultipleChoiceFilter(field_name="case__type", choices=CaseType.choices, label=_("Type"))
     started_after = django_filters.DateFilter(field_name="started_at", lookup_expr="date__gte")
     started_before = django_filters.DateFilter(field_name="started_at", lookup_expr="date__lte")

@@ -124,3 +124,28 @@ def test_list_query_count_does_not_grow_with_rows(project, key_user, viewer, api
     for _ in range(3):
         add_rows()
     assert _count(client, url) == few
+
+
+def test_list_filters(project, key_user, sponsor, consultant, api_client_for):
+    uat = CycleFactory(project=project, type=Cycle.Type.UAT)
+    sit = CycleFactory(project=project, type=Cycle.Type.INTEGRATION, status=Cycle.Status.COMPLETED)
+    mine = CycleCaseFactory(cycle=uat, case=CaseFactory(project=project, type="uat"), assignee=key_user)
+    CycleCaseFactory(cycle=sit, case=CaseFactory(project=project, type="integration"), assignee=consultant)
+    run = services.execution_start(cycle_case=mine, by=key_user)
+    DefectFactory(project=project, cycle=uat, severity="critical", assignee=consultant)
+    DefectFactory(project=project, severity="minor")
+    client = api_client_for(sponsor)
+
+    def ids(route, **params):
+        return {row["id"] for row in client.get(reverse(f"testing-api:{route}"), params).json()["results"]}
+
+    assert ids("cycle-list", type="uat") == {uat.pk}
+    assert ids("cycle-list", status="completed") == {sit.pk}
+    assert ids("cycle-list", assignee=key_user.username) == {uat.pk}
+    assert ids("case-list", type="uat") == {mine.case_id}
+    assert ids("case-list", cycle=sit.pk) == {sit.cycle_cases.get().case_id}
+    assert ids("execution-list", cycle=uat.pk, status="in_progress") == {run.pk}
+    assert ids("execution-list", assignee=key_user.username, type="uat") == {run.pk}
+    assert ids("execution-list", status="passed") == set()
+    assert len(ids("defect-list", severity="critical", assignee=consultant.username, cycle=uat.pk)) == 1
+    assert len(ids("defect-list", project=project.code, open="true")) == 2
