@@ -12,7 +12,8 @@ def register_models():
     auditlog.register(m.RaciActivity, exclude_fields=["updated_at"])
     auditlog.register(m.RaciAssignment, exclude_fields=["updated_at"])
     auditlog.register(m.CurrentProcess, exclude_fields=skip)
-    auditlog.register(m.Requirement, exclude_fields=skip, m2m_fields={"processes"})
+    # the trail of a requirement is readable by client roles: internal notes stay out of it
+    auditlog.register(m.Requirement, exclude_fields=[*skip, "internal_notes"], m2m_fields={"processes"})
     auditlog.register(m.RaidItem, exclude_fields=skip)
     auditlog.register(m.RolloutWave, exclude_fields=skip)
     auditlog.register(m.RolloutSite, exclude_fields=["updated_at"])

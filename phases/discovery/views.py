@@ -18,6 +18,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from phases.discovery import filters as f
 from phases.discovery import forms, selectors, services
 from phases.discovery.models import RaidItem, Requirement
+from projects import selectors as project_selectors
 from projects.mixins import ProjectAccessMixin, call_service
 from projects.roles import Capability, can
 
@@ -83,6 +84,11 @@ class _Detail(ProjectAccessMixin, DetailView):
     def get_object(self, queryset=None):
         qs = type(self).selector(user=self.request.user)
         return selectors.get_in_project(qs, project=self.project, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["audit"] = project_selectors.audit_entries(user=self.request.user, target=self.object)[:20]
+        return context
 
 
 class _Edit(ProjectAccessMixin, FormView):

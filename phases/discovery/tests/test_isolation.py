@@ -371,3 +371,20 @@ def test_api_list_filters_by_project_and_fields(api_client_for, personas, projec
     assert [r["title"] for r in rows["results"]] == ["Thuế GTGT"]
     assert client.get(url, {"q": "GTGT"}).json()["count"] == 1
     assert client.get(url, {"project": "NOPE"}).status_code == 400
+
+
+def test_audit_trail_never_carries_internal_notes(api_client_for, personas, project):
+    from phases.discovery import services
+
+    req = services.requirement_create(
+        project=project, by=personas["pm"], title="Thuế", business_area="finance", internal_notes="Bí mật: 20 md"
+    )
+    services.requirement_update(requirement=req, by=personas["pm"], version=1, internal_notes="Bí mật: 25 md")
+    services.raid_item_create(
+        project=project, by=personas["pm"], kind="risk", title="Rủi ro nội bộ", probability=2, impact=2, internal=True
+    )
+    viewer = api_client_for(personas["viewer"]).get(reverse("projects-api:auditentry-list"), {"project": project.code})
+    assert viewer.status_code == 200
+    assert "Bí mật" not in viewer.content.decode() and "Rủi ro nội bộ" not in viewer.content.decode()
+    pm_view = api_client_for(personas["pm"]).get(reverse("projects-api:auditentry-list"), {"project": project.code})
+    assert "Rủi ro nội bộ" in pm_view.content.decode()
