@@ -15,3 +15,6 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("cycles/<int:pk>/signoff/", views.PortalSignoffView.as_view(), name="cycle_signoff"),
 ]
+urlpatterns += [
+    path("defects/<int:pk>/transition/", views.DefectTransitionView.as_view(), name="defect_transition"),
+]

@@ -6,6 +6,7 @@ its capability, reads through ``selectors`` and writes through ``services``.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,6 +50,16 @@ def _blank_form():
     form = forms.Form({})
     form.is_valid()
     return form
+
+
+def _safe_next(request, fallback: str) -> str:
+    """The ``next`` URL of a form when it stays on this site, else ``fallback``."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
 
 
 def _errors_to_messages(request, form):
@@ -655,7 +666,7 @@ class DefectTransitionView(ProjectAccessMixin, View):
             messages.success(request, _("Defect status changed."))
         else:
             _errors_to_messages(request, form)
-        return redirect(request.POST.get("next") or defect.get_absolute_url())
+        return redirect(_safe_next(request, defect.get_absolute_url()))
 
 
 class DefectCommentView(ProjectAccessMixin, View):
@@ -670,7 +681,7 @@ class DefectCommentView(ProjectAccessMixin, View):
             messages.success(request, _("Comment added."))
         else:
             _errors_to_messages(request, form)
-        return redirect(request.POST.get("next") or defect.get_absolute_url())
+        return redirect(_safe_next(request, defect.get_absolute_url()))
 
 
 # --- load tests --------------------------------------------------------------------------
@@ -786,10 +797,19 @@ class UatHomeView(ProjectAccessMixin, TemplateView):
         for row in assigned:
             row.latest = latest.get(row.pk)
         cycles = selectors.cycle_list(user=user).filter(project=self.project, type=CaseType.UAT)
+        mine = (
+            selectors.defect_list(user=user)
+            .filter(project=self.project)
+            .filter(Q(reported_by=user) | Q(execution__cycle_case__assignee=user))
+        )
         context.update(
             assigned=assigned,
             cycles=cycles,
             may_approve=can(user, self.project, C.APPROVE),
+            may_participate=can(user, self.project, C.PARTICIPATE),
+            retest=mine.filter(status=Defect.Status.RETEST).distinct(),
+            my_defects=mine.exclude(status=Defect.Status.RETEST).distinct()[:30],
+            next_url=reverse("testing-portal:uat_home", args=[self.project.code]),
         )
         return context
 

@@ -55,6 +55,7 @@ COVERED_ROUTES = {
     "testing-portal:execution_defect",
     "testing-portal:evidence_download",
     "testing-portal:cycle_signoff",
+    "testing-portal:defect_transition",
     "testing-api:case-list",
     "testing-api:case-detail",
     "testing-api:cycle-list",
@@ -265,6 +266,7 @@ def _page_targets(w):
         ("post", reverse("testing-portal:execution_defect", args=[code, w["run"].pk])),
         ("get", reverse("testing-portal:evidence_download", args=[code, w["evidence"].pk])),
         ("get", reverse("testing-portal:cycle_signoff", args=[code, w["cycle"].pk])),
+        ("post", reverse("testing-portal:defect_transition", args=[code, w["defect"].pk])),
     ]
 
 
@@ -356,6 +358,7 @@ def test_page_writes_role_matrix(world, personas, client, persona):
         reverse("testing:defect_transition", args=[code, w["defect"].pk]),
         reverse("testing:defect_comment", args=[code, w["defect"].pk]),
         reverse("testing-portal:execution_start", args=[code, w["cc"].pk]),
+        reverse("testing-portal:defect_transition", args=[code, w["defect"].pk]),
     ]
     for url in edit_posts:
         expected = {302} if persona in ("pm", "consultant") else {403}

@@ -157,3 +157,21 @@ def test_defect_page_offers_only_the_allowed_moves(client, project, pm, key_user
     client.post(reverse("testing:defect_transition", args=[project.code, defect.pk]), {"to_status": "closed"})
     defect.refresh_from_db()
     assert defect.status == "new"
+
+
+def test_key_user_closes_a_fixed_defect_from_the_portal(client, project, pm, key_user, uat):
+    run = services.execution_start(cycle_case=uat, by=key_user)
+    step = services.execution_record_step(execution=run, by=key_user, order=1, status="failed")
+    defect = services.defect_create(project=project, by=key_user, title="Sai số tiền", step_result=step)
+    for status in ("open", "in_progress", "fixed", "retest"):
+        defect = services.defect_transition(defect=defect, by=pm, to_status=status)
+    client.force_login(key_user)
+    home = reverse("testing-portal:uat_home", args=[project.code])
+    assert 'id="retest-defects"' in client.get(home).content.decode()
+    url = reverse("testing-portal:defect_transition", args=[project.code, defect.pk])
+    response = client.post(url, {"to_status": "closed", "comment": "Đã đúng", "next": "https://evil.example/"})
+    assert response.url == defect.get_absolute_url()  # an outside ``next`` is ignored
+    defect.refresh_from_db()
+    assert defect.status == "closed" and defect.comments.get().body == "Đã đúng"
+    response = client.post(url, {"to_status": "in_progress", "next": home}, follow=True)
+    assert "A defect cannot go from closed to in progress." in response.content.decode()
