@@ -9,7 +9,6 @@ cancelling loads needs RUN_JOBS (consultants, PMs); defining objects and fields 
 
 import hashlib
 import logging
-import shutil
 import tempfile
 import uuid
 from collections.abc import Iterable
@@ -192,21 +191,16 @@ def guess_mapping(obj: MasterDataObject, headers: Iterable[str]) -> dict[str, st
     return mapping
 
 
-def _store(source, suffix: str, project: Project) -> tuple[str, int, str, int]:
-    """Save under a generated name; return ``(name, size, sha256, line count)``."""
-    name = default_storage.save(f"datamigration/{project.pk}/{uuid.uuid4().hex}{suffix}", File(source))
-    digest = hashlib.sha256()
-    size = lines = 0
-    last = b""
-    with default_storage.open(name, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-            size += len(block)
-            lines += block.count(b"\n")
-            last = block
-    if last and not last.endswith(b"\n"):
-        lines += 1
-    return name, size, digest.hexdigest(), lines
+def _store(source, suffix: str, project: Project) -> str:
+    """Save under a generated name (the user's file name is only kept as data)."""
+    return default_storage.save(f"datamigration/{project.pk}/{uuid.uuid4().hex}{suffix}", File(source))
+
+
+def _blocks(file):
+    if hasattr(file, "chunks"):
+        yield from file.chunks()
+    else:
+        yield from iter(lambda: file.read(1 << 20), b"")
 
 
 @audited
@@ -233,12 +227,15 @@ def upload_create(
         raise UploadTooLarge(FILE_TOO_LARGE.format(limit=limit // (1024 * 1024)), field="file")
     original_name = Path(str(original_name or "upload.csv")).name[-200:] or "upload.csv"
     with tempfile.NamedTemporaryFile(suffix=Path(original_name).suffix[:10]) as probe:
-        # A private copy to inspect before anything is kept.
-        if hasattr(file, "chunks"):
-            for block in file.chunks():
-                probe.write(block)
-        else:
-            shutil.copyfileobj(file, probe, 1 << 20)
+        # A private copy to inspect before anything is kept; hashed and counted on the way.
+        digest, lines, last = hashlib.sha256(), 0, b""
+        for block in _blocks(file):
+            probe.write(block)
+            digest.update(block)
+            lines += block.count(b"\n")
+            last = block
+        if last and not last.endswith(b"\n"):
+            lines += 1
         probe.flush()
         probe_path = Path(probe.name)
         if probe_path.stat().st_size > limit:
@@ -266,7 +263,8 @@ def upload_create(
             raise DomainError(readers.HEADER_ONLY, field="file")
         with transaction.atomic():
             probe.seek(0)
-            stored, size, sha, lines = _store(probe, f".{fmt}", project)
+            stored = _store(probe, f".{fmt}", project)
+            size, sha = probe_path.stat().st_size, digest.hexdigest()
             try:
                 upload = Upload(
                     project=project,
