@@ -165,3 +165,37 @@ class StagedRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = StagedRecord
         fields = ["id", "project", "object", "key", "data", "checksum", "last_run", "updated_at"]
+
+
+class MasterDataObjectInputSerializer(serializers.Serializer):
+    project = project_field()
+    name = serializers.SlugField(max_length=64)
+    label = serializers.CharField(max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    key_field = serializers.SlugField(max_length=64, default="code")
+
+
+class FieldDefinitionInputSerializer(serializers.Serializer):
+    name = serializers.SlugField(max_length=64)
+    label = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    type = serializers.ChoiceField(choices=FieldDefinition.Type.choices, default=FieldDefinition.Type.STR)
+    required = serializers.BooleanField(default=False)
+    max_length = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
+    min_value = serializers.DecimalField(30, 6, required=False, allow_null=True, default=None)
+    max_value = serializers.DecimalField(30, 6, required=False, allow_null=True, default=None)
+    regex = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    choices = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    check_digit = serializers.ChoiceField(choices=FieldDefinition.Check.choices, required=False, default="")
+    reference_object = serializers.SlugField(required=False, allow_blank=True, default="")
+    reference_field = serializers.SlugField(required=False, default="code")
+    example = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+    def validate_regex(self, value):
+        import re
+
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise serializers.ValidationError(f"Not a valid regular expression: {exc}") from None
+        return value

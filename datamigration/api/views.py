@@ -65,7 +65,31 @@ class MasterDataObjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     serializer_class = s.MasterDataObjectSerializer
     filterset_class = MasterDataObjectFilterSet
     ordering_fields = ["load_order", "name"]
-    capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "template": C.VIEW}
+    capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "template": C.VIEW, "fields": C.VIEW}
+
+    @extend_schema(request=s.MasterDataObjectInputSerializer, responses={201: s.MasterDataObjectSerializer})
+    def create(self, request):
+        """Define a new object for a project (EDIT: consultants and PMs)."""
+        serializer = s.MasterDataObjectInputSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        obj = services.object_create(by=request.user, **serializer.validated_data)
+        return Response(s.MasterDataObjectSerializer(obj).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.FieldDefinitionInputSerializer, responses={201: s.FieldDefinitionSerializer})
+    @action(detail=True, methods=["post"])
+    def fields(self, request, pk=None):
+        """Add a field (with its rules) to an object (EDIT)."""
+        obj = self.get_object()
+        serializer = s.FieldDefinitionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        target = data.pop("reference_object")
+        if target:
+            data["reference_object"] = MasterDataObject.objects.filter(project=obj.project, name=target).first()
+            if data["reference_object"] is None:
+                raise serializers.ValidationError({"reference_object": [f"No object {target!r} in this project."]})
+        definition = services.field_create(object=obj, by=request.user, **data)
+        return Response(s.FieldDefinitionSerializer(definition).data, status=status.HTTP_201_CREATED)
 
     def scoped_queryset(self):
         selectors.ensure_builtin_objects(user=self.request.user)

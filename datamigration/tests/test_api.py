@@ -246,3 +246,29 @@ def test_template_and_records_exports(project, consultant, api_client_for):
     export = client.get(reverse("datamigration-api:record-export"), {"project": project.code, "object": "uom"})
     assert export.status_code == 200
     assert b"".join(export.streaming_content)[3:].decode().splitlines() == ["code,name"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"), [("consultant", 201), ("pm", 201), ("key_user", 403), ("viewer", 403)]
+)
+def test_consultants_define_new_objects_and_fields(project, personas, api_client_for, persona, expected):
+    client = api_client_for(personas[persona])
+    created = client.post(
+        reverse("datamigration-api:object-list"),
+        {"project": project.code, "name": "warehouses", "label": "Warehouses"},
+        format="json",
+    )
+    assert created.status_code == expected
+    if expected != 201:
+        return
+    url = reverse("datamigration-api:object-fields", args=[created.json()["id"]])
+    field = client.post(url, {"name": "uom", "type": "reference", "reference_object": "uom"}, format="json")
+    zone = client.post(url, {"name": "zone", "type": "choice", "choices": ["A", "B"], "required": True}, format="json")
+    assert (field.status_code, zone.status_code) == (201, 201)
+
+    upload = post_file(client, project, "warehouses", csv_bytes([["code", "uom", "zone"], ["WH1", "PCS", "C"]])).json()
+    run = execute(MigrationRun.objects.get(pk=start(client, upload["id"]).json()["id"]))
+
+    assert {(e.field, e.kind) for e in run.row_errors.all()} == {("uom", "reference"), ("zone", "choice")}
+    objects = client.get(reverse("datamigration-api:object-list"), {"project": project.code}).json()["results"]
+    assert [o["name"] for o in objects].index("warehouses") > [o["name"] for o in objects].index("uom")

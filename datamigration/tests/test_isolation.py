@@ -14,6 +14,7 @@ COVERED_ROUTES = {
     "datamigration-api:object-list",
     "datamigration-api:object-detail",
     "datamigration-api:object-template",
+    "datamigration-api:object-fields",
     "datamigration-api:upload-list",
     "datamigration-api:upload-detail",
     "datamigration-api:run-list",
@@ -92,6 +93,7 @@ def test_outsider_gets_404_on_every_detail_and_action(mine, theirs, outsider, ap
     client = api_client_for(outsider)
     assert_detail_hidden(client, api_url("datamigration-api:object-detail", mine["object"].pk), methods=("get",))
     assert_detail_hidden(client, api_url("datamigration-api:object-template", mine["object"].pk), methods=("get",))
+    assert_detail_hidden(client, api_url("datamigration-api:object-fields", mine["object"].pk), methods=("post",))
     assert_detail_hidden(
         client, api_url("datamigration-api:upload-detail", mine["upload"].pk), methods=("get", "patch")
     )
