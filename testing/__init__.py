@@ -28,6 +28,6 @@ Decisions (where ARCHITECTURE.md is silent):
   counts agreed requirements no case reaches this way; "not run" counts cases without a finished
   run.
 
-Public for other apps (read only): ``testing.selectors`` (``defect_list``, ``cycle_list``,
+Public for other apps (read only): ``testing.selectors`` (``testing_status``, ``defect_list``, ``cycle_list``,
 ``traceability``, ``coverage``).
 """

@@ -1,7 +1,7 @@
 """Read queries of the testing app, shared by dashboard, portal, API and other apps.
 
-Public for other apps (e.g. ``golive`` readiness checks): ``defect_list``, ``cycle_list``,
-``traceability`` and ``coverage``.
+Public for other apps (e.g. ``golive`` readiness checks): ``testing_status`` (no user: for
+jobs), ``defect_list``, ``cycle_list``, ``traceability`` and ``coverage``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,18 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from testing.models import Case, CaseStep, Cycle, CycleCase, Defect, Evidence, Execution, LoadTestResult, StepResult
+from testing.models import (
+    Case,
+    CaseStep,
+    CaseType,
+    Cycle,
+    CycleCase,
+    Defect,
+    Evidence,
+    Execution,
+    LoadTestResult,
+    StepResult,
+)
 from testing.transitions import OPEN_DEFECT_STATUSES
 
 
@@ -492,4 +503,47 @@ def coverage(*, user, project) -> Coverage:
         cases_blocked=statuses.count("blocked"),
         cases_passed=statuses.count("passed"),
         open_defects=Defect.objects.visible_to(user).filter(project=project, status__in=OPEN_DEFECT_STATUSES).count(),
+    )
+
+
+@dataclass(frozen=True)
+class ReadinessFigures:
+    """The testing facts a go-live readiness check needs, for one project (no user: jobs read it)."""
+
+    uat_cycles: int
+    uat_cycles_signed_off: int
+    open_defects: int
+    open_critical_defects: int
+    cases: int
+    cases_not_run: int
+    cases_failed: int
+
+    @property
+    def uat_signed_off(self) -> bool:
+        return self.uat_cycles > 0 and self.uat_cycles == self.uat_cycles_signed_off
+
+
+def testing_status(*, project) -> ReadinessFigures:
+    """Readiness figures of a project: UAT sign-offs, open (critical) defects, unrun and failed cases."""
+    from projects.models import Approval
+
+    uat = Cycle.objects.filter(project=project, type=CaseType.UAT)
+    open_defects = Defect.objects.filter(project=project, status__in=OPEN_DEFECT_STATUSES)
+    latest: dict[int, str] = {}
+    for case_id, status in (
+        Execution.objects.filter(cycle__project=project)
+        .exclude(status=Execution.Status.IN_PROGRESS)
+        .order_by("case_id", "-finished_at", "-pk")
+        .values_list("case_id", "status")
+    ):
+        latest.setdefault(case_id, status)
+    case_ids = list(Case.objects.filter(project=project).values_list("pk", flat=True))
+    return ReadinessFigures(
+        uat_cycles=uat.count(),
+        uat_cycles_signed_off=uat.filter(signoff__decision=Approval.Decision.APPROVED).count(),
+        open_defects=open_defects.count(),
+        open_critical_defects=open_defects.filter(severity=Defect.Severity.CRITICAL).count(),
+        cases=len(case_ids),
+        cases_not_run=sum(1 for pk in case_ids if pk not in latest),
+        cases_failed=sum(1 for pk in case_ids if latest.get(pk) == Execution.Status.FAILED),
     )

@@ -144,3 +144,16 @@ def test_defect_trend_chart(project, consultant):
 def test_services_open_defects_of_a_cycle(project, seeded):
     open_codes = {d.code for d in services.cycle_open_defects(seeded["cycle"])}
     assert open_codes == {seeded["critical"].code}
+
+
+def test_testing_status_for_readiness_checks(project, seeded, pm, sponsor, key_user):
+    status = selectors.testing_status(project=project)
+    assert (status.cases, status.cases_not_run, status.cases_failed) == (4, 1, 1)
+    assert (status.open_defects, status.open_critical_defects) == (2, 1)
+    assert status.uat_cycles == 0 and not status.uat_signed_off
+    uat = CycleFactory(project=project, type=Cycle.Type.UAT)
+    CycleCaseFactory(cycle=uat, case=seeded["cases"][0])
+    services.cycle_signoff_request(cycle=uat, by=pm)
+    uat.refresh_from_db()
+    services.cycle_signoff_decide(cycle=uat, by=sponsor, decision="approved")
+    assert selectors.testing_status(project=project).uat_signed_off
