@@ -1,5 +1,6 @@
 """Every write of the projects app. Plain functions taking the acting user as ``by``."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -401,6 +402,16 @@ def task_delete(*, task: Task, by) -> None:
 
 # --- approvals --------------------------------------------------------------------------
 
+#: Rules an app adds to the decision of a sign-off on one of its objects, keyed by the
+#: target's ``"app_label.model"``: ``check(approval=, by=, decision=, comment=)`` raises
+#: ``DomainError`` to refuse. Registered from the owning app's ``AppConfig.ready``, so every
+#: door that decides sign-offs (``approval_decide``) applies them.
+SIGNOFF_CHECKS: dict[str, Callable[..., None]] = {}
+
+
+def signoff_check_register(model_label: str, check: Callable[..., None]) -> None:
+    SIGNOFF_CHECKS[model_label.lower()] = check
+
 
 @audited
 def approval_request(*, project: Project, by, title: str, target=None, approver=None) -> Approval:
@@ -473,6 +484,10 @@ def approval_decide(*, approval: Approval, by, decision: str, comment: str = "")
             raise DomainError(ALREADY_DECIDED.format(decision=current.get_decision_display().lower()))
         if current.approver_id and current.approver_id != by.pk and not by.is_staff:
             raise PermissionDenied(NOT_YOUR_APPROVAL.format(user=current.approver))
+        if current.content_type_id:
+            check = SIGNOFF_CHECKS.get(f"{current.content_type.app_label}.{current.content_type.model}")
+            if check is not None:
+                check(approval=current, by=by, decision=decision, comment=comment)
         current.decision = decision
         current.comment = comment
         current.decided_by = by

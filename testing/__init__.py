@@ -16,7 +16,8 @@ Decisions (where ARCHITECTURE.md is silent):
 * "Open" defects are new, open, in progress, fixed and retest; deferred and rejected ones are
   listed apart on the sign-off page. Approving a cycle sign-off with open critical defects
   needs an explicit override and its reason, on every door: the generic approval pages and API
-  call ``projects.services.approval_decide``, so ``testing/signals.py`` guards the Approval save.
+  call ``projects.services.approval_decide``, which runs ``testing.services.cycle_signoff_check``
+  (registered as the sign-off check of cycles in ``TestingConfig.ready``).
 * A signed-off cycle is frozen (no runs, no scope or tester changes).
 * Evidence (and load-test reports): png, jpg, gif, pdf, xlsx, docx, txt, log, csv, checked by
   extension and leading bytes, at most ``TESTING_EVIDENCE_MAX_BYTES`` (10 MB); stored under a

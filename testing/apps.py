@@ -13,6 +13,9 @@ class TestingConfig(AppConfig):
     ]
 
     def ready(self):
-        from testing import audit, signals  # noqa: F401  (connects the sign-off guard)
+        from projects.services import signoff_check_register
+        from testing import audit
+        from testing.services import cycle_signoff_check
 
         audit.register_models()
+        signoff_check_register("testing.cycle", cycle_signoff_check)

@@ -726,17 +726,15 @@ def open_critical_codes(cycle: Cycle) -> list[str]:
     return list(cycle_open_defects(cycle).filter(severity=Defect.Severity.CRITICAL).values_list("code", flat=True))
 
 
-def approval_guard(approval: Approval) -> None:
+def cycle_signoff_check(*, approval: Approval, by, decision: str, comment: str = "") -> None:
     """Refuse approving a cycle sign-off with open critical defects unless the cycle records an
     override reason, whatever door the decision came through (the generic approval pages and
-    API call ``approval_decide`` directly). Called before an Approval row is saved."""
-    if approval.decision != Approval.Decision.APPROVED or approval.object_id is None:
+    API call ``approval_decide``, which runs this check; see ``TestingConfig.ready``)."""
+    if decision != Approval.Decision.APPROVED or approval.object_id is None:
         return
     cycle = cycle_for_approval(approval)
     if cycle is None or cycle.signoff_override_reason.strip():
         return
-    if Approval.objects.filter(pk=approval.pk, decision=Approval.Decision.APPROVED).exists():
-        return  # already approved: not a new decision
     critical = open_critical_codes(cycle)
     if critical:
         raise DomainError(_(OPEN_CRITICAL_DEFECTS).format(n=len(critical), codes=", ".join(critical)))
