@@ -34,6 +34,6 @@ Decisions (where ARCHITECTURE.md is silent):
 - Plan documents: at most 10 MB; pdf, docx, xlsx, pptx, png, jpg, txt, md, csv, with the
   content checked against the extension; downloads are attachments with an RFC 6266
   ``Content-Disposition`` (``filename*`` in UTF-8), ``nosniff`` and a sandbox CSP.
-- OpenAPI: this app names its choice sets (``AppConfig.ready`` merges them into
-  ``ENUM_NAME_OVERRIDES``), so its part of the schema has no enum-collision warnings.
+- OpenAPI: this app's choice sets are named in ``SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]``
+  (erpimpl/settings.py), so the schema has no enum-name collisions.
 """

@@ -26,9 +26,9 @@ from phases.discovery.models import (
 from phases.discovery.services import raci_matrix
 from projects.api.base import VersionField, project_field
 from projects.api.serializers import ApprovalSerializer, MemberField, UserBriefSerializer
+from projects.models import SIGNOFF_DECISIONS
 from projects.roles import Capability, can
 
-SIGNOFF_DECISIONS = [("approved", "approved"), ("rejected", "rejected")]
 PROJECT = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
 
