@@ -12,13 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-
-def escape_cell(value) -> str:
-    text = "" if value is None else str(value)
-    text = text.replace("\0", "")
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+from projects.spreadsheets import escape_cell
 
 
 def traceability_xlsx(project, rows, coverage) -> bytes:

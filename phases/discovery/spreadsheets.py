@@ -10,26 +10,14 @@ gives back the same text.
 import csv
 import io
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from projects.spreadsheets import escape_cell, unescape_cell
+
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 
 
 class SpreadsheetError(Exception):
     pass
-
-
-def escape_cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-def unescape_cell(text: str) -> str:
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
 
 
 def write_csv(header: list[str], rows: list[list]) -> bytes:
