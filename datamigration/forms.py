@@ -53,3 +53,43 @@ class RunStartForm(forms.Form):
         required=False,
         help_text=_("mock1, mock2, ... or final"),
     )
+
+
+class ObjectForm(forms.Form):
+    name = forms.SlugField(label=_("Name"), max_length=64, help_text=_("Used in files and the API, e.g. warehouses."))
+    label = forms.CharField(label=_("Label"), max_length=120)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    key_field = forms.SlugField(label=_("Natural key field"), max_length=64, initial="code")
+
+
+class FieldForm(forms.Form):
+    name = forms.SlugField(label=_("Name"), max_length=64)
+    type = forms.ChoiceField(label=_("Type"), choices=[])
+    required = forms.BooleanField(label=_("Required"), required=False)
+    max_length = forms.IntegerField(label=_("Max length"), required=False, min_value=1)
+    min_value = forms.DecimalField(label=_("Min value"), required=False)
+    max_value = forms.DecimalField(label=_("Max value"), required=False)
+    regex = forms.CharField(label=_("Pattern (regular expression)"), required=False, max_length=255)
+    choices = forms.CharField(label=_("Allowed values (comma-separated)"), required=False)
+    reference_object = forms.ChoiceField(label=_("References object"), required=False, choices=[])
+    example = forms.CharField(label=_("Example"), required=False, max_length=255)
+
+    def __init__(self, *args, objects=(), **kwargs):
+        from datamigration.models import FieldDefinition
+
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = FieldDefinition.Type.choices
+        self.fields["reference_object"].choices = [("", "—")] + [(o.name, o.label) for o in objects]
+
+    def clean_regex(self):
+        import re
+
+        value = self.cleaned_data["regex"]
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise forms.ValidationError(_("Not a valid regular expression: %(error)s") % {"error": exc}) from None
+        return value
+
+    def clean_choices(self):
+        return [c.strip() for c in self.cleaned_data["choices"].split(",") if c.strip()]

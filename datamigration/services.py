@@ -408,9 +408,15 @@ def migration_run_claim(*, run_id: int, worker: str) -> tuple[MigrationRun | Non
         )
         if not claimed:
             # Cancelled while queued or while its worker was dead: close it.
-            MigrationRun.objects.filter(pk=run_id, cancel_requested=True).filter(claimable).update(
-                status=MigrationRun.Status.CANCELLED, finished_at=now
+            closed = (
+                MigrationRun.objects.filter(pk=run_id, cancel_requested=True)
+                .filter(claimable)
+                .update(status=MigrationRun.Status.CANCELLED, finished_at=now)
             )
+            if closed:
+                from datamigration import engine
+
+                engine.stage_drop(MigrationRun(pk=run_id))
             return None, ""
         run = MigrationRun.objects.select_for_update().get(pk=run_id)
         run.deliveries += 1

@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from datamigration import exports, selectors, services
-from datamigration.forms import MappingForm, RunStartForm, UploadForm
+from datamigration.forms import FieldForm, MappingForm, ObjectForm, RunStartForm, UploadForm
 from datamigration.models import MigrationRun, RowError
 from erpimpl.errors import DomainError
 from projects.mixins import ProjectAccessMixin, call_service
@@ -296,6 +296,62 @@ class ReconciliationView(PageMixin, TemplateView):
         rows = selectors.reconciliation(user=self.request.user, project=self.project)
         context.update(rows=rows, chart_data=selectors.reconciliation_chart(rows))
         return context
+
+
+class ObjectCreateView(PageMixin, FormView):
+    """A consultant defines a new master data object (EDIT)."""
+
+    template_name = "datamigration/definition_form.html"
+    form_class = ObjectForm
+    capability = C.EDIT
+
+    def form_valid(self, form):
+        obj = call_service(
+            form, services.object_create, project=self.project, by=self.request.user, **form.cleaned_data
+        )
+        if obj is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("Object created. Add its fields."))
+        return redirect(self.url("object_detail", obj.name))
+
+
+class FieldCreateView(PageMixin, FormView):
+    """A consultant adds a field with its rules to an object (EDIT)."""
+
+    template_name = "datamigration/definition_form.html"
+    form_class = FieldForm
+    capability = C.EDIT
+
+    def get_object(self):
+        return selectors.object_get(user=self.request.user, project=self.project, name=self.kwargs["name"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["objects"] = selectors.object_list(user=self.request.user, project=self.project)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.get_object()
+        return context
+
+    def form_valid(self, form):
+        obj = self.get_object()
+        data = dict(form.cleaned_data)
+        target = data.pop("reference_object")
+        data["reference_object"] = (
+            selectors.object_list(user=self.request.user, project=self.project).filter(name=target).first()
+            if target
+            else None
+        )
+        for key in ("max_length", "min_value", "max_value"):
+            if data[key] is None:
+                data.pop(key)
+        definition = call_service(form, services.field_create, object=obj, by=self.request.user, **data)
+        if definition is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("Field added."))
+        return redirect(self.url("object_detail", obj.name))
 
 
 def portal(view_class):

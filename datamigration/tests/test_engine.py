@@ -94,9 +94,12 @@ def test_vietnamese_text_round_trips_byte_for_byte(project, consultant, client):
     exported = b"".join(exports.records_csv(obj(project, "uom")))
     assert exported.startswith(b"\xef\xbb\xbf")
     assert exported[3:].decode("utf-8").splitlines() == ["code,name", f"DOI,{nfc}", f"HOP,{nfc}"]
-    # and back in: the exported file loads with nothing to change
+    # and back in: the exported files (CSV and XLSX) load with nothing to change
     again = run_file(project, "uom", exported, by=consultant)
     assert (again.inserted_rows, again.updated_rows, again.unchanged_rows) == (0, 0, 2)
+    workbook = b"".join(exports.records_xlsx(obj(project, "uom")))
+    from_xlsx = run_file(project, "uom", workbook, by=consultant, filename="uom.xlsx", cycle="mock2")
+    assert (from_xlsx.inserted_rows, from_xlsx.updated_rows, from_xlsx.unchanged_rows) == (0, 0, 2)
 
 
 def test_duplicate_keys_are_reported_on_the_later_rows(project, consultant):

@@ -27,6 +27,8 @@ COVERED_ROUTES = {
     # dashboard
     "datamigration:object_list",
     "datamigration:object_detail",
+    "datamigration:object_create",
+    "datamigration:field_create",
     "datamigration:template",
     "datamigration:upload_create",
     "datamigration:upload_detail",
@@ -219,3 +221,27 @@ def test_viewer_cannot_start_or_upload_from_the_pages(mine, viewer, client):
     assert client.get(reverse("datamigration:upload_create", args=[code, "uom"])).status_code == 403
     response = client.post(reverse("datamigration:run_start", args=[code, mine["upload"].pk]), {"mode": "validate"})
     assert response.status_code == 403
+
+
+def test_consultant_defines_an_object_and_a_field_from_the_pages(project, consultant, key_user, outsider, client):
+    client.force_login(key_user)
+    assert client.get(reverse("datamigration:object_create", args=[project.code])).status_code == 403
+    client.force_login(outsider)
+    assert client.get(reverse("datamigration:object_create", args=[project.code])).status_code == 404
+    client.force_login(consultant)
+
+    created = client.post(
+        reverse("datamigration:object_create", args=[project.code]),
+        {"name": "warehouses", "label": "Kho hàng", "key_field": "code"},
+    )
+    added = client.post(
+        reverse("datamigration:field_create", args=[project.code, "warehouses"]),
+        {"name": "zone", "type": "choice", "choices": "A, B", "required": "on"},
+    )
+
+    assert created.status_code == 302 and added.status_code == 302
+    field = MasterDataObject.objects.get(project=project, name="warehouses").fields.get(name="zone")
+    assert (field.type, field.choices, field.required) == ("choice", ["A", "B"], True)
+    client.force_login(key_user)
+    url = reverse("datamigration:field_create", args=[project.code, "warehouses"])
+    assert client.get(url).status_code == 403
