@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop as N_
 from erpimpl.errors import DomainError
 from projects import services as project_services
 from projects.audit import audited
+from projects.codes import next_codes
 from projects.models import Approval, Membership, Project
 from projects.roles import CLIENT_ROLES, Capability, can, require, role_of
 from projects.updating import apply_update, lock
@@ -119,16 +120,6 @@ def _check_same_project(project: Project, obj, what: str, field: str) -> None:
         raise DomainError(_(OTHER_PROJECT).format(what=what), field=field)
 
 
-def _next_code(model, project: Project, prefix: str) -> str:
-    """The next ``PREFIX-NNN`` of the project; the project row is locked by the caller."""
-    numbers = [
-        int(code.rsplit("-", 1)[1])
-        for code in model.objects.filter(project=project, code__startswith=f"{prefix}-").values_list("code", flat=True)
-        if code.rsplit("-", 1)[1].isdigit()
-    ]
-    return f"{prefix}-{max(numbers, default=0) + 1:03d}"
-
-
 def _clean_steps(steps) -> list[tuple[str, str]]:
     cleaned = []
     for index, step in enumerate(steps, start=1):
@@ -178,7 +169,7 @@ def case_create(*, project: Project, by, title: str, steps, **fields) -> Case:
     cleaned = _clean_steps(steps)
     with transaction.atomic():
         lock(project)
-        case = Case(project=project, title=title, code=_next_code(Case, project, "TC"), **fields)
+        case = Case(project=project, title=title, code=next_codes(Case, project, "TC")[0], **fields)
         case.full_clean()
         case.save()
         _write_steps(case, cleaned)
@@ -540,7 +531,7 @@ def defect_create(
         lock(project)
         defect = Defect(
             project=project,
-            code=_next_code(Defect, project, "DEF"),
+            code=next_codes(Defect, project, "DEF")[0],
             title=title,
             description=description,
             severity=severity,

@@ -13,7 +13,6 @@ Process designs:
 from auditlog.context import set_actor
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +27,7 @@ from phases.design.models import (
     TechnicalRequirement,
 )
 from projects.audit import audited
+from projects.codes import next_number
 from projects.models import Approval, Membership, Project
 from projects.roles import Capability, can, require
 from projects.services import approval_decide, approval_request
@@ -72,12 +72,6 @@ def _check_requirements(project: Project, requirements) -> None:
     for requirement in requirements:
         if requirement.project_id != project.pk:
             raise DomainError(REQUIREMENT_OTHER_PROJECT.format(code=requirement.code), field="requirements")
-
-
-def _next_number(model, project: Project) -> int:
-    """The next per-project number; the project row is locked so two creates never collide."""
-    Project.objects.select_for_update().get(pk=project.pk)
-    return (model.objects.filter(project=project).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
 def _clean_steps(steps) -> list[dict]:
@@ -181,7 +175,7 @@ def process_design_create(
     rows = _clean_steps(steps)
     diagram = _bpmn_changes(bpmn_file) if bpmn_file is not None else {}
     with transaction.atomic():
-        number = _next_number(ProcessDesign, project)
+        number = next_number(ProcessDesign, project)
         design = ProcessDesign(
             project=project,
             number=number,
@@ -399,7 +393,7 @@ def technical_requirement_create(
     _verification(None, fields, by)
     fields.pop("evidence_file")
     with transaction.atomic():
-        number = _next_number(TechnicalRequirement, project)
+        number = next_number(TechnicalRequirement, project)
         requirement = TechnicalRequirement(
             project=project,
             number=number,

@@ -7,13 +7,14 @@ writes inside one transaction and returns the saved instance. Refusals raise
 """
 
 from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from erpimpl.errors import STALE_VERSION, ConflictError, DomainError
 from phases.development.models import DevelopmentItem, Environment, Release
 from phases.development.transitions import ITEM_TRANSITIONS
 from projects.audit import audited
+from projects.codes import next_number
 from projects.models import Project
 from projects.roles import Capability, can, require
 from projects.updating import apply_update, lock
@@ -91,12 +92,6 @@ def _day(moment) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d}" if moment else "?"
 
 
-def _next_number(project: Project, model) -> int:
-    """The next per-project number; the project row is locked so two creates never collide."""
-    Project.objects.select_for_update().filter(pk=project.pk).first()
-    return (model.objects.filter(project=project).aggregate(n=Max("number"))["n"] or 0) + 1
-
-
 # --- development items -----------------------------------------------------------------
 
 
@@ -110,7 +105,7 @@ def development_item_create(*, project: Project, by, **fields) -> DevelopmentIte
         raise ValueError(f"not settable here: {', '.join(sorted(unknown))}")
     _check_item_links(project, {**fields, **m2m})
     with transaction.atomic():
-        number = _next_number(project, DevelopmentItem)
+        number = next_number(DevelopmentItem, project)
         item = DevelopmentItem(
             project=project, number=number, code=f"{ITEM_CODE_PREFIX}-{number:03d}", status_changed_at=timezone.now()
         )
@@ -243,7 +238,7 @@ def release_create(*, project: Project, by, items=(), **fields) -> Release:
         raise ValueError(f"not settable here: {', '.join(sorted(unknown))}")
     _check_release(project, {**fields, "items": items})
     with transaction.atomic():
-        number = _next_number(project, Release)
+        number = next_number(Release, project)
         release = Release(project=project, number=number, code=f"{RELEASE_CODE_PREFIX}-{number:03d}", **fields)
         release.full_clean()
         release.save()

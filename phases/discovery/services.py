@@ -34,6 +34,7 @@ from phases.discovery.models import (
 )
 from projects import services as project_services
 from projects.audit import audited
+from projects.codes import next_codes
 from projects.models import Approval, Phase, PhaseKind, Project
 from projects.roles import Capability, require
 from projects.updating import apply_update, lock
@@ -292,18 +293,6 @@ REQUIREMENT_TRANSITIONS = {
     S.REJECTED: {S.DRAFT},
 }
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-AUTO_CODE_RE = re.compile(r"^REQ-(\d+)$")
-
-
-def _next_codes(project: Project, count: int) -> list[str]:
-    """The next ``count`` free REQ-nnn codes. Call inside a transaction holding the project lock."""
-    numbers = [
-        int(m.group(1))
-        for m in (AUTO_CODE_RE.match(code) for code in project.requirements.values_list("code", flat=True))
-        if m
-    ]
-    start = max(numbers, default=0) + 1
-    return [f"REQ-{n:03d}" for n in range(start, start + count)]
 
 
 def _check_agreed(status, fit_gap, resolution) -> None:
@@ -329,7 +318,7 @@ def requirement_create(*, project: Project, by, code: str = "", processes=(), **
         Project.objects.select_for_update().get(pk=project.pk)  # serialises code allocation
         if code and project.requirements.filter(code__iexact=code).exists():
             raise DomainError(CODE_TAKEN.format(code=code), field="code")
-        code = code or _next_codes(project, 1)[0]
+        code = code or next_codes(Requirement, project, "REQ")[0]
         return _save_new(Requirement(project=project, code=code, **fields), {"processes": processes})
 
 
@@ -535,7 +524,7 @@ def requirement_import(*, project: Project, by, filename: str, data: bytes) -> l
             raise ImportRefused(
                 [IMPORT_ROW.format(row=r["row"], message=IMPORT_CODE_EXISTS.format(code=r["code"])) for r in clash]
             )
-        fresh = iter(_next_codes(project, sum(1 for r in parsed if not r["code"])))
+        fresh = iter(next_codes(Requirement, project, "REQ", sum(1 for r in parsed if not r["code"])))
         for record in parsed:
             record.pop("row")
             processes = record.pop("processes")
