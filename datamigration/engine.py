@@ -75,22 +75,33 @@ def load_specs(obj) -> list[FieldSpec]:
 
 
 def reference_sets(obj, specs: list[FieldSpec]) -> dict[str, frozenset]:
-    refs = {}
-    for spec in specs:
-        if spec.type == "reference" and not spec.deferred and spec.reference_object not in refs:
-            keys = StagedRecord.objects.filter(project_id=obj.project_id, object__name=spec.reference_object)
-            if spec.reference_field and spec.reference_field != _key_field_of(obj.project_id, spec.reference_object):
-                values = (r.get(spec.reference_field) for r in keys.values_list("data", flat=True).iterator())
-                refs[spec.reference_object] = frozenset(str(v) for v in values if v not in (None, ""))
-            else:
-                refs[spec.reference_object] = frozenset(keys.values_list("key", flat=True).iterator())
-    return refs
+    """The staged keys (or other field values) of every object the specs refer to.
 
-
-def _key_field_of(project_id: int, name: str) -> str:
+    Filtered on ``(project, object)`` so the unique index answers it (index-only for keys).
+    """
     from datamigration.models import MasterDataObject
 
-    return MasterDataObject.objects.filter(project_id=project_id, name=name).values_list("key_field", flat=True).first()
+    targets = {
+        o.name: o
+        for o in MasterDataObject.objects.filter(
+            project_id=obj.project_id, name__in={s.reference_object for s in specs if s.reference_object}
+        )
+    }
+    refs = {}
+    for spec in specs:
+        if spec.type != "reference" or spec.deferred or spec.reference_object in refs:
+            continue
+        target = targets.get(spec.reference_object)
+        if target is None:
+            refs[spec.reference_object] = frozenset()
+            continue
+        records = StagedRecord.objects.filter(project_id=obj.project_id, object_id=target.pk)
+        if spec.reference_field and spec.reference_field != target.key_field:
+            values = (r.get(spec.reference_field) for r in records.values_list("data", flat=True).iterator())
+            refs[spec.reference_object] = frozenset(str(v) for v in values if v not in (None, ""))
+        else:
+            refs[spec.reference_object] = frozenset(records.values_list("key", flat=True).iterator())
+    return refs
 
 
 def build_plan(run: MigrationRun, header: list[str]) -> Plan:

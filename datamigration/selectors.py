@@ -38,7 +38,9 @@ def object_get(*, user, project: Project, name: str) -> MasterDataObject:
 
 def object_summaries(*, user, project: Project):
     """Each object with its staged record count and last run."""
-    objects = list(object_list(user=user, project=project).annotate(record_count=Count("records", distinct=True)))
+    objects = list(object_list(user=user, project=project))
+    for obj in objects:  # one index-only count per object (the unique index leads with project, object)
+        obj.record_count = StagedRecord.objects.filter(project_id=project.pk, object_id=obj.pk).count()
     last_runs = {}
     for run in MigrationRun.objects.visible_to(user).filter(project=project).order_by("object_id", "-created_at"):
         last_runs.setdefault(run.object_id, run)

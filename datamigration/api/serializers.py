@@ -51,7 +51,7 @@ class MasterDataObjectSerializer(serializers.ModelSerializer):
         ]
 
     def get_record_count(self, obj) -> int:
-        return obj.records.count()
+        return StagedRecord.objects.filter(project_id=obj.project_id, object_id=obj.pk).count()
 
 
 class UploadSerializer(serializers.ModelSerializer):
