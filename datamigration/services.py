@@ -432,6 +432,10 @@ def migration_run_claim(*, run_id: int, worker: str) -> tuple[MigrationRun | Non
     return run, token
 
 
+def migration_run_is_running(*, run_id: int) -> bool:
+    return MigrationRun.objects.filter(pk=run_id, status=MigrationRun.Status.RUNNING).exists()
+
+
 def migration_run_execute(*, run: MigrationRun, token: str) -> MigrationRun:
     """Validate (and load) a claimed run; see ``engine``."""
     from datamigration import engine

@@ -28,11 +28,16 @@ QUEUE = "migrations"
     ignore_result=True,
 )
 def migration_run_execute_task(self, run_id: int) -> str:
-    from datamigration import services
+    from datamigration import conf, services
 
     run, token = services.migration_run_claim(run_id=run_id, worker=self.request.hostname or "worker")
     if run is None:
-        log.info("migration run %s already claimed or finished; nothing to do", run_id)
+        if services.migration_run_is_running(run_id=run_id):
+            # Another worker holds the lease (or held it and died: a prefork child killed and
+            # its message redelivered at once). Look again when the lease could have expired.
+            self.apply_async(args=[run_id], countdown=conf.lease_seconds() + 1)
+            return "watching"
+        log.info("migration run %s already finished; nothing to do", run_id)
         return "skipped"
     try:
         run = services.migration_run_execute(run=run, token=token)

@@ -218,3 +218,19 @@ def test_a_second_load_of_the_same_object_while_one_is_active_is_refused(project
         services.migration_run_start(upload=upload, by=consultant, mode="load")
 
     assert exc.value.message == services.LOAD_ALREADY_ACTIVE.format(object="uom", run=first.pk)
+
+
+def test_a_delivery_while_another_worker_holds_the_lease_looks_again_later(project, consultant, monkeypatch):
+    from datamigration import tasks
+
+    upload = upload_bytes(project, "uom", csv_bytes([["code", "name"], ["A", "a"]]), by=consultant)
+    run = services.migration_run_start(upload=upload, by=consultant, mode="validate")
+    services.migration_run_claim(run_id=run.pk, worker="alive")
+    later = []
+    monkeypatch.setattr(tasks.migration_run_execute_task, "apply_async", lambda **kw: later.append(kw))
+
+    outcome = tasks.migration_run_execute_task.run(run.pk)
+
+    assert outcome == "watching"
+    assert later == [{"args": [run.pk], "countdown": 61}]
+    assert MigrationRun.objects.get(pk=run.pk).worker.startswith("alive:")
