@@ -20,10 +20,12 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env):
+    # A clean environment: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process.
+    base = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG")}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
-        env={**os.environ, **env},
+        env={**base, **env},
         capture_output=True,
         text=True,
         timeout=120,
