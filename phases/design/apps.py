@@ -6,12 +6,8 @@ class DesignConfig(AppConfig):
     name = "phases.design"
     label = "design"
     verbose_name = _("Design")
-    nav_items = [
-        (_("Process designs"), "design:design_list"),
-        (_("Function descriptions"), "design:function_list"),
-        (_("Technical requirements"), "design:technical_list"),
-        (_("Design coverage"), "design:coverage"),
-    ]
+    # One entry: the design pages have their own tabs (designs, functions, technical, coverage).
+    nav_items = [(_("Design"), "design:design_list")]
     portal_nav_items = [(_("Design sign-off"), "design-portal:signoff_list")]
 
     def ready(self):

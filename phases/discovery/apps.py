@@ -6,10 +6,8 @@ class DiscoveryConfig(AppConfig):
     name = "phases.discovery"
     label = "discovery"
     verbose_name = _("Discovery & Planning")
-    nav_items = [
-        (_("Discovery"), "discovery:overview"),
-        (_("Requirements"), "discovery:requirement_list"),
-    ]
+    # One entry: the discovery pages have their own tabs (kick-off, requirements, RAID, ...).
+    nav_items = [(_("Discovery"), "discovery:overview")]
     portal_nav_items = [(_("Discovery sign-off"), "discovery-portal:signoff")]
 
     def ready(self):
