@@ -315,9 +315,16 @@ class RowError(models.Model):
 class StagedRecord(ProjectScopedModel):
     """A loaded row of an object, keyed by its natural key; ``last_run`` last wrote it."""
 
-    # Indexed only by the unique (project, object, key): fewer indexes, faster upserts.
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="staged_records", db_index=False)
-    object = models.ForeignKey(MasterDataObject, on_delete=models.CASCADE, related_name="records", db_index=False)
+    # Indexed only by the unique (project, object, key): fewer indexes, faster upserts. No
+    # database FK constraints either: a load writes one (project, object) pair for all its
+    # rows, and PostgreSQL would check it again for every row at commit (seconds per million).
+    # Deletes still cascade (Django's collector).
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="staged_records", db_index=False, db_constraint=False
+    )
+    object = models.ForeignKey(
+        MasterDataObject, on_delete=models.CASCADE, related_name="records", db_index=False, db_constraint=False
+    )
     key = models.CharField(_("key"), max_length=255)
     data = models.JSONField(_("data"))
     checksum = models.CharField(_("checksum"), max_length=32)
