@@ -234,3 +234,19 @@ def test_a_delivery_while_another_worker_holds_the_lease_looks_again_later(proje
     assert outcome == "watching"
     assert later == [{"args": [run.pk], "countdown": 61}]
     assert MigrationRun.objects.get(pk=run.pk).worker.startswith("alive:")
+
+
+def test_the_management_command_runs_inline_and_ends_with_a_result_line(project, pm, md_dir, capsys):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    call_command("migrate_masterdata", project=project.code, object="uom", file=str(md_dir / "uom.csv"), inline=True)
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1].removeprefix("RESULT "))
+    assert (result["status"], result["rows"], result["inserted"], result["errors"]) == ("succeeded", 10, 10, 0)
+
+    empty = md_dir.parent / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(CommandError, match="The file is empty."):
+        call_command("migrate_masterdata", project=project.code, object="uom", file=str(empty), inline=True)
+    assert json.loads(capsys.readouterr().out.strip().removeprefix("RESULT "))["status"] == "rejected"

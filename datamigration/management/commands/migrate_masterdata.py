@@ -73,6 +73,8 @@ class Command(BaseCommand):
             else:
                 run = services.migration_run_start(upload=upload, by=user, mode=mode, cycle=opts["cycle"])
         except DomainError as exc:
+            # Refused before any run (bad file, missing columns...): still one RESULT line.
+            self.stdout.write("RESULT " + json.dumps({"run": None, "status": "rejected", "message": exc.message}))
             raise CommandError(exc.message) from None
         if opts["no_wait"]:
             self.stdout.write(f"RESULT {json.dumps({'run': run.pk, 'status': run.status})}")
