@@ -129,9 +129,15 @@ def _error_rows(run: MigrationRun, *, only_rows_with_errors=True) -> Iterator[li
         .values_list("row", "field", "message")
         .iterator(chunk_size=5000)
     )
+    path = Path(upload.file.path)
+    if not path.exists():  # the file was purged: the errors alone, without the original rows
+        yield [ROW_COLUMN, "field", "kind", "message", "value"]
+        for row in RowError.objects.filter(run=run).order_by("row", "field").iterator(chunk_size=5000):
+            yield [str(row.row), row.field, row.kind, row.message, row.value]
+        return
     pending = next(errors, None)
     records = readers.iter_records(
-        Path(upload.file.path),
+        path,
         fmt=upload.format,
         encoding=upload.encoding or "utf-8",
         delimiter=upload.delimiter or ",",

@@ -272,3 +272,15 @@ def test_consultants_define_new_objects_and_fields(project, personas, api_client
     assert {(e.field, e.kind) for e in run.row_errors.all()} == {("uom", "reference"), ("zone", "choice")}
     objects = client.get(reverse("datamigration-api:object-list"), {"project": project.code}).json()["results"]
     assert [o["name"] for o in objects].index("warehouses") > [o["name"] for o in objects].index("uom")
+
+
+def test_errors_download_still_works_when_the_file_was_purged(project, consultant, api_client_for):
+    client = api_client_for(consultant)
+    upload = post_file(client, project, "uom", csv_bytes([["code", "name"], ["", "Hộp"]])).json()
+    run = execute(MigrationRun.objects.get(pk=start(client, upload["id"]).json()["id"]))
+    run.upload.file.delete(save=False)
+
+    response = client.get(reverse("datamigration-api:run-errors", args=[run.pk]), {"format": "csv"})
+
+    lines = b"".join(response.streaming_content)[3:].decode().splitlines()
+    assert lines == ["row,field,kind,message,value", "1,code,required,This field is required.,"]
