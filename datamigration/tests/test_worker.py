@@ -119,3 +119,38 @@ def test_a_killed_worker_is_replaced_and_the_run_ends_like_an_uninterrupted_one(
     again = run_file(project, "products", md_dir / "products.csv", by=consultant, cycle="mock2")
     assert (again.inserted_rows, again.updated_rows, again.unchanged_rows) == (0, 0, staged.count())
     assert again.loaded_checksum == finished.loaded_checksum
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_running_load_is_cancelled_on_a_real_worker_and_stages_nothing(project, consultant, md_dir, tmp_path):
+    for name in ("uom", "tax_codes", "vendors"):
+        run_file(project, name, md_dir / f"{name}.csv", by=consultant)
+    upload = upload_path(project, "products", md_dir / "products.csv", by=consultant)
+    _purge_broker()
+    worker = _start_worker("canceller", tmp_path / "worker.log")
+    try:
+        run = services.migration_run_start(upload=upload, by=consultant, mode="load")
+        _wait(
+            lambda: MigrationRun.objects.filter(pk=run.pk, processed_rows__gt=0, status="running").exists(),
+            90,
+            "the worker to start the run",
+        )
+        services.migration_run_cancel(run=MigrationRun.objects.get(pk=run.pk), by=consultant)
+        finished = _wait(
+            lambda: MigrationRun.objects.filter(pk=run.pk, status__in=MigrationRun.TERMINAL).first(),
+            60,
+            "the run to stop",
+        )
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+    assert finished.status == "cancelled"
+    assert finished.processed_rows < 2000
+    assert not StagedRecord.objects.filter(object=obj(project, "products")).exists()
+    with connection.cursor() as cursor:
+        assert finished.staging_table not in connection.introspection.table_names(cursor)
