@@ -118,6 +118,7 @@ USE_TZ = True
 # --- static / media ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from it; collectstatic fills it
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end libraries come from the npm registry (package.json); they are served straight
 # from node_modules under /static/vendor/ and collected with everything else.
