@@ -509,7 +509,11 @@ def notes(out: dict) -> list[str]:
         )
         lines.append(f"{fig['project']} references loaded first: {refs}.")
     c = out.get("cancel") or {}
-    if c:
+    if c.get("error"):
+        lines.append(
+            f"Cancel: not measured: {c['error']} (processed rows when asked: {c.get('processed_rows_at_cancel')})."
+        )
+    elif c:
         lines.append(
             f"Cancel: load of {c.get('file')} cancelled via {c.get('cancel_via')} at "
             f"{c.get('processed_rows_at_cancel')} processed rows; status {c.get('final_status')} "
