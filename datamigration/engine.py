@@ -253,7 +253,9 @@ def _process_chunk(plan: Plan, first: int, rows: list[list[str]]):
             kind, message = bad[value]
             errors.append((first + index, name, kind, message, value))
             bad_rows.add(index)
-    valid = [i not in bad_rows for i in range(len(rows))] if bad_rows else [True] * len(rows)
+    valid = [True] * len(rows)
+    for index in bad_rows:
+        valid[index] = False
     return columns, valid, errors, len(rows) - len(bad_rows), len(bad_rows)
 
 
