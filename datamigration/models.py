@@ -95,7 +95,7 @@ class FieldDefinition(models.Model):
         verbose_name=_("references object"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="referenced_by",
     )
     reference_field = models.CharField(_("references field"), max_length=64, blank=True, default="code")

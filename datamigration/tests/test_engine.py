@@ -250,3 +250,14 @@ def test_the_management_command_runs_inline_and_ends_with_a_result_line(project,
     with pytest.raises(CommandError, match="The file is empty."):
         call_command("migrate_masterdata", project=project.code, object="uom", file=str(empty), inline=True)
     assert json.loads(capsys.readouterr().out.strip().removeprefix("RESULT "))["status"] == "rejected"
+
+
+def test_a_project_with_master_data_can_be_deleted(project, pm, consultant):
+    from projects import services as project_services
+
+    run_file(project, "uom", csv_bytes([["code", "name"], ["PCS", "Cái"]]), by=consultant)
+
+    project_services.project_delete(project=project, by=pm)
+
+    assert not StagedRecord.objects.exists()
+    assert not MigrationRun.objects.exists()
