@@ -8,26 +8,19 @@ plain numbers such as ``-42`` are left as they are.
 
 import csv
 import io
-import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.utils.http import content_disposition_header
+
 from datamigration import readers
 from datamigration.models import FieldDefinition, MasterDataObject, MigrationRun, RowError, StagedRecord
+from projects.spreadsheets import escape_cell
 
 BOM = "\ufeff".encode()
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\0")
-_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?\Z")
 ERRORS_COLUMN = "errors"
 ROW_COLUMN = "row"
-
-
-def escape_cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(DANGEROUS) and not _NUMBER.match(text):
-        return "'" + text
-    return text
 
 
 class _Echo:
@@ -192,11 +185,8 @@ def records_xlsx(obj: MasterDataObject) -> Iterator[bytes]:
 
 
 def content_disposition(filename: str) -> str:
-    """RFC 6266: an ASCII fallback plus the UTF-8 name."""
-    from urllib.parse import quote
-
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename) or "download"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    """RFC 6266 attachment header (ASCII fallback plus the UTF-8 name)."""
+    return content_disposition_header(as_attachment=True, filename=filename)
 
 
 def as_bytes(chunks: Iterator[bytes]) -> bytes:

@@ -251,6 +251,14 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 6 * 60)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Periodic jobs (run by `celery beat`, or a worker started with -B in development).
+CELERY_BEAT_SCHEDULE = {
+    # Re-queue migration runs whose worker died (lease expired); see datamigration/README.md.
+    "datamigration-reconcile-runs": {
+        "task": "datamigration.tasks.migration_runs_reconcile_task",
+        "schedule": env_int("MIGRATION_RECONCILE_SECONDS", 60),
+    },
+}
 
 # --- email ------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
