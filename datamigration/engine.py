@@ -560,49 +560,28 @@ def object_checksum(project_id: int, object_id: int) -> str:
 
 
 def _finalize(run: MigrationRun, plan: Plan, *, token: str) -> None:
-    from datamigration.validators import DUPLICATE_KEY, UNKNOWN_REFERENCE
-
     obj = run.object
     stage = connection.ops.quote_name(run.staging_table)
     key = plan.key_column
     now = timezone.now()
+    # A worker (not a test's transaction) on PostgreSQL keeps writing a heartbeat while the
+    # long final statements run, so the progress shown never goes stale for more than ~1 s.
+    heartbeat = _Heartbeat(run.pk, token) if _postgres() and not connection.in_atomic_block else None
     with transaction.atomic():
-        locked = MigrationRun.objects.select_for_update().filter(pk=run.pk, worker=token).first()
+        # No row lock here: the heartbeat writes this row meanwhile. The claim is checked
+        # again by the conditional UPDATE at the end, which rolls everything back if lost.
+        locked = MigrationRun.objects.filter(pk=run.pk, worker=token).first()
         if locked is None or locked.status != MigrationRun.Status.RUNNING:
             raise LeaseLost
         if locked.cancel_requested:
             raise RunCancelled
-        with connection.cursor() as cursor:
-            if _postgres():
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-                cursor.execute("SET LOCAL jit = off")
-                cursor.execute(f"ANALYZE {stage}")
-            duplicate_prefix = DUPLICATE_KEY.split("{row}")[0]
-            cursor.execute(_DUPLICATES.format(stage=stage, key=key), [run.pk, obj.key_field, duplicate_prefix])
-            cursor.execute(_INVALIDATE.format(stage=stage), [run.pk, "duplicate"])
-            if plan.ref_index is not None:
-                ref_spec = plan.specs[plan.ref_index]
-                before, after = UNKNOWN_REFERENCE.split("{value!r}")
-                before = before.format(object=obj.name, field=ref_spec.reference_field) + "'"
-                cursor.execute(
-                    _SELF_REFERENCES.format(stage=stage, key=key, ref=plan.ref_column),
-                    [run.pk, ref_spec.name, before, "'" + after, obj.project_id, obj.pk],
-                )
-                cursor.execute(_INVALIDATE.format(stage=stage), [run.pk, "reference"])
-            cursor.execute(f"SELECT COUNT(*) FROM {stage} WHERE valid")
-            valid_rows = cursor.fetchone()[0]
-        errors = RowError.objects.filter(run_id=run.pk)
-        error_count = errors.count()
-        error_rows = errors.values("row").distinct().count()
-        fields = {
-            "status": MigrationRun.Status.SUCCEEDED,
-            "total_rows": locked.processed_rows,
-            "valid_rows": valid_rows,
-            "error_rows": error_rows,
-            "error_count": error_count,
-        }
-        if run.mode == MigrationRun.Mode.LOAD:
-            fields.update(_publish(run, plan, stage, now))
+        if heartbeat is not None:
+            heartbeat.start()
+        try:
+            fields = _finalize_statements(run, plan, stage, key, obj, locked, now)
+        finally:
+            if heartbeat is not None:
+                heartbeat.stop()
         finished = timezone.now()
         elapsed = (finished - locked.started_at).total_seconds() if locked.started_at else 0
         fields.update(
@@ -610,7 +589,12 @@ def _finalize(run: MigrationRun, plan: Plan, *, token: str) -> None:
             heartbeat_at=finished,
             rows_per_second=round(locked.processed_rows / elapsed, 1) if elapsed > 0 else 0,
         )
-        MigrationRun.objects.filter(pk=run.pk).update(**fields)
+        claimed = MigrationRun.objects.filter(
+            pk=run.pk, worker=token, status=MigrationRun.Status.RUNNING, cancel_requested=False
+        ).update(**fields)
+        if not claimed:
+            still_ours = MigrationRun.objects.filter(pk=run.pk, worker=token, status=MigrationRun.Status.RUNNING)
+            raise RunCancelled if still_ours.filter(cancel_requested=True).exists() else LeaseLost
         published = time.monotonic()
     committed = time.monotonic()
     # The figures a user sees count the commit too (flushing a large load takes a while).
@@ -621,6 +605,73 @@ def _finalize(run: MigrationRun, plan: Plan, *, token: str) -> None:
     )
     stage_drop(run)
     log.info("run %s: commit %.1f s, drop %.1f s", run.pk, committed - published, time.monotonic() - committed)
+
+
+def _finalize_statements(run, plan, stage, key, obj, locked, now) -> dict:
+    """Duplicates and self-references in SQL, counts, and the publish of a load."""
+    from datamigration.validators import DUPLICATE_KEY, UNKNOWN_REFERENCE
+
+    with connection.cursor() as cursor:
+        if _postgres():
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(f"ANALYZE {stage}")
+        duplicate_prefix = DUPLICATE_KEY.split("{row}")[0]
+        cursor.execute(_DUPLICATES.format(stage=stage, key=key), [run.pk, obj.key_field, duplicate_prefix])
+        cursor.execute(_INVALIDATE.format(stage=stage), [run.pk, "duplicate"])
+        if plan.ref_index is not None:
+            ref_spec = plan.specs[plan.ref_index]
+            before, after = UNKNOWN_REFERENCE.split("{value!r}")
+            before = before.format(object=obj.name, field=ref_spec.reference_field) + "'"
+            cursor.execute(
+                _SELF_REFERENCES.format(stage=stage, key=key, ref=plan.ref_column),
+                [run.pk, ref_spec.name, before, "'" + after, obj.project_id, obj.pk],
+            )
+            cursor.execute(_INVALIDATE.format(stage=stage), [run.pk, "reference"])
+        cursor.execute(f"SELECT COUNT(*) FROM {stage} WHERE valid")
+        valid_rows = cursor.fetchone()[0]
+    errors = RowError.objects.filter(run_id=run.pk)
+    error_count = errors.count()
+    error_rows = errors.values("row").distinct().count()
+    fields = {
+        "status": MigrationRun.Status.SUCCEEDED,
+        "total_rows": locked.processed_rows,
+        "valid_rows": valid_rows,
+        "error_rows": error_rows,
+        "error_count": error_count,
+    }
+    if run.mode == MigrationRun.Mode.LOAD:
+        fields.update(_publish(run, plan, stage, now))
+    return fields
+
+
+class _Heartbeat:
+    """Writes the run's ``heartbeat_at`` every second from its own connection (PostgreSQL)."""
+
+    def __init__(self, run_id: int, token: str, interval: float = 1.0):
+        import threading
+
+        self.run_id, self.token, self.interval = run_id, token, interval
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name="run-heartbeat", daemon=True)
+
+    def _beat(self):
+        from django.db import connections
+
+        try:
+            while not self.stopped.wait(self.interval):
+                MigrationRun.objects.filter(
+                    pk=self.run_id, worker=self.token, status=MigrationRun.Status.RUNNING
+                ).update(heartbeat_at=timezone.now())
+        finally:
+            connections.close_all()
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        self.stopped.set()
+        self.thread.join()
 
 
 def _publish(run: MigrationRun, plan: Plan, stage: str, now) -> dict:
