@@ -202,8 +202,13 @@ class RunWatcher:
         def max_gap(times):
             return round(max((b - a for a, b in zip(times, times[1:], strict=False)), default=0.0), 2)
 
+        times = [t for t, _ in running]
+        gaps = [(b - a, i) for i, (a, b) in enumerate(zip(any_write, any_write[1:], strict=False))]
+        widest = max(gaps, default=(0.0, 0))[1]
         return {
             "samples": len(self.samples),
+            "max_gap_starts_s_after_start": round(any_write[widest] - times[0], 2) if times else None,
+            "max_gap_starts_at_processed_rows": running[widest][1]["processed_rows"] if widest < len(running) else None,
             "poll_interval_s": self.interval,
             "writes_seen": len(running),
             "max_interval_s": max_gap(any_write),

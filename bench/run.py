@@ -828,6 +828,12 @@ def write_report(results: dict, path: Path) -> None:
         "",
         f"Run {results['started_at']} → {results['finished_at']} (UTC), `{results['command']}`.",
         "Written by `bench/run.py`; raw figures in `bench/results.json`; what each figure means in `bench/README.md`.",
+        f"Code under test: commit {results.get('code', {}).get('commit', '?')}"
+        + (
+            f" with {len(results['code']['uncommitted_engine_files'])} uncommitted file(s) in datamigration/."
+            if results.get("code", {}).get("uncommitted_engine_files")
+            else " (datamigration/ as committed)."
+        ),
         "",
         "## Machine",
         "",
@@ -884,6 +890,18 @@ def write_report(results: dict, path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def code_under_test() -> dict:
+    """The commit the run measured, and whether the engine's files differed from it."""
+
+    def git(*a):
+        return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted_engine_files": git("status", "--porcelain", "--", "datamigration").splitlines(),
+    }
+
+
 # --- main --------------------------------------------------------------------------------------
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -924,6 +942,7 @@ def main() -> int:
         "command": "python bench/run.py " + " ".join(sys.argv[1:]),
         "rows": args.rows,
         "small_rows": args.small_rows,
+        "code": code_under_test(),
         "failures": {},
     }
 
