@@ -6,6 +6,7 @@ user is not a member of answers 404; a missing capability answers 403.
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.views.generic import ListView
 
 from projects import selectors
 from projects.roles import Capability, can
@@ -55,3 +56,29 @@ def call_service(form, service, **kwargs):
         else:
             form.add_error(NON_FIELD_ERRORS, exc.messages)
     return None
+
+
+class ProjectFilteredListView(ProjectAccessMixin, ListView):
+    """A paginated list of one project's rows, filtered by ``filterset_class``.
+
+    The FilterSet is the one the API uses; ``rows`` returns the user's scoped queryset
+    (a selector), narrowed here to the project of the URL. The bound filter form is in the
+    context as ``filter_form``.
+    """
+
+    capability = Capability.VIEW
+    paginate_by = 50
+    filterset_class = None
+
+    def rows(self):
+        raise ImproperlyConfigured(f"{type(self).__name__} must define rows().")
+
+    def get_queryset(self):
+        base = self.rows().filter(project=self.project)
+        self.filterset = self.filterset_class(self.request.GET, queryset=base, request=self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filterset.form
+        return context

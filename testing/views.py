@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from projects.mixins import ProjectAccessMixin, call_service
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView, call_service
 from projects.roles import Capability, can
 from testing import exports, selectors, services
 from testing.filters import CaseFilterSet, CycleFilterSet, DefectFilterSet, LoadTestResultFilterSet
@@ -70,20 +70,17 @@ def _errors_to_messages(request, form):
 # --- test cases --------------------------------------------------------------------------
 
 
-class CaseListView(ProjectAccessMixin, ListView):
+class CaseListView(ProjectFilteredListView):
     template_name = "testing/case_list.html"
-    capability = C.VIEW
     paginate_by = 50
     context_object_name = "cases"
+    filterset_class = CaseFilterSet
 
-    def get_queryset(self):
-        base = selectors.case_list(user=self.request.user).filter(project=self.project)
-        self.filterset = CaseFilterSet(self.request.GET, queryset=base, request=self.request)
-        return self.filterset.qs
+    def rows(self):
+        return selectors.case_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filterset.form
         context["type_choices"] = CaseType.choices
         return context
 

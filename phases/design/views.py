@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from erpimpl.errors import DomainError
 from phases.design import selectors, services
@@ -22,7 +22,7 @@ from phases.design.forms import (
 )
 from phases.design.models import DesignStatus
 from projects import selectors as project_selectors
-from projects.mixins import ProjectAccessMixin, call_service
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView, call_service
 from projects.roles import Capability
 
 C = Capability
@@ -36,24 +36,14 @@ def _flash_errors(request, form):
 # --- process designs --------------------------------------------------------------------
 
 
-class DesignListView(ProjectAccessMixin, ListView):
+class DesignListView(ProjectFilteredListView):
     template_name = "design/design_list.html"
-    capability = C.VIEW
     paginate_by = 50
     context_object_name = "designs"
+    filterset_class = ProcessDesignFilterSet
 
-    def get_queryset(self):
-        self.filterset = ProcessDesignFilterSet(
-            self.request.GET,
-            queryset=selectors.process_design_list(user=self.request.user).filter(project=self.project),
-            request=self.request,
-        )
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filterset.form
-        return context
+    def rows(self):
+        return selectors.process_design_list(user=self.request.user)
 
 
 class DesignDetailView(ProjectAccessMixin, TemplateView):
@@ -238,24 +228,14 @@ class VersionDetailView(ProjectAccessMixin, TemplateView):
 # --- function descriptions --------------------------------------------------------------
 
 
-class FunctionListView(ProjectAccessMixin, ListView):
+class FunctionListView(ProjectFilteredListView):
     template_name = "design/function_list.html"
-    capability = C.VIEW
     paginate_by = 50
     context_object_name = "functions"
+    filterset_class = FunctionDescriptionFilterSet
 
-    def get_queryset(self):
-        self.filterset = FunctionDescriptionFilterSet(
-            self.request.GET,
-            queryset=selectors.function_description_list(user=self.request.user).filter(project=self.project),
-            request=self.request,
-        )
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filterset.form
-        return context
+    def rows(self):
+        return selectors.function_description_list(user=self.request.user)
 
 
 class FunctionEditView(ProjectAccessMixin, FormView):
@@ -332,23 +312,17 @@ class FunctionDeleteView(ProjectAccessMixin, View):
 # --- technical requirements -------------------------------------------------------------
 
 
-class TechnicalListView(ProjectAccessMixin, ListView):
+class TechnicalListView(ProjectFilteredListView):
     template_name = "design/technical_list.html"
-    capability = C.VIEW
     paginate_by = 50
     context_object_name = "technical_requirements"
+    filterset_class = TechnicalRequirementFilterSet
 
-    def get_queryset(self):
-        self.filterset = TechnicalRequirementFilterSet(
-            self.request.GET,
-            queryset=selectors.technical_requirement_list(user=self.request.user).filter(project=self.project),
-            request=self.request,
-        )
-        return self.filterset.qs
+    def rows(self):
+        return selectors.technical_requirement_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filterset.form
         context["summary"] = selectors.technical_requirement_summary(project=self.project)
         return context
 
