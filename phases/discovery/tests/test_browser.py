@@ -8,6 +8,11 @@ from projects.models import Approval
 from projects.roles import Role
 from projects.tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
+SETTLE_FLAG = """() => {
+    window.__settled = false;
+    document.body.addEventListener('htmx:afterSettle', () => { window.__settled = true; }, {once: true});
+}"""
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -39,11 +44,15 @@ def test_consultant_adds_a_requirement_and_requests_sign_off(browser, setup):
 
     browser.goto(f"/projects/{project.code}/discovery/requirements/")
     row = page.locator("#object-table tbody tr").first
-    row.locator("select[name=status]").select_option("reviewed")
-    page.wait_for_function("() => document.querySelector('#object-table input[name=version]').value === '2'")
-    assert Requirement.objects.get(project=project).status == "reviewed"
-    row.locator("select[name=status]").select_option("agreed")
-    page.wait_for_function("() => document.querySelector('#object-table input[name=version]').value === '3'")
+    for status, version in [("reviewed", "2"), ("agreed", "3")]:
+        # Wait for htmx to settle the swapped row, so the next change reaches a processed select.
+        page.evaluate(SETTLE_FLAG)
+        row.locator("select[name=status]").select_option(status)
+        page.wait_for_function("() => window.__settled")
+        page.wait_for_function(
+            f"() => document.querySelector('#object-table input[name=version]').value === '{version}'"
+        )
+        assert Requirement.objects.get(project=project).status == status
 
     browser.goto(f"/projects/{project.code}/discovery/")
     page.wait_for_function("() => document.querySelector('canvas[data-chart-source]').width > 0")
