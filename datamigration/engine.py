@@ -30,9 +30,10 @@ from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from datamigration import conf, readers
+from datamigration import conf, readers, spool
 from datamigration.models import FieldDefinition, MigrationRun, RowError, RunChunk, StagedRecord
 from datamigration.validators import FieldSpec, compile_column_checker
 
@@ -59,6 +60,7 @@ class Plan:
     checkers: list
     key_index: int
     ref_index: int | None  # the same-object reference checked in SQL
+    keep_data: bool  # a load stages every column; a validation only the key and reference
 
     @property
     def key_column(self) -> str:
@@ -130,6 +132,7 @@ def build_plan(run: MigrationRun, header: list[str]) -> Plan:
         checkers=[compile_column_checker(s, refs) for s in specs],
         key_index=key_index,
         ref_index=ref_index,
+        keep_data=run.mode == MigrationRun.Mode.LOAD,
     )
 
 
@@ -177,8 +180,10 @@ def _sql_name(name: str) -> str:
 
 
 def stage_drop(run: MigrationRun) -> None:
+    """Remove the run's staging area: its staging table and, for a split run, its spool."""
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(run.staging_table)}")
+    spool.remove(run.pk)
 
 
 _COPY_SPECIALS = ("\\", "\t", "\n", "\r")
@@ -237,8 +242,22 @@ def _columns(plan: Plan, rows: list[list[str]]) -> list[list[str]]:
     return [_clean_column(list(map(itemgetter(c), rows))) if c is not None else empty for c in plan.columns]
 
 
-def _process_chunk(plan: Plan, first: int, rows: list[list[str]]):
-    """Validate a chunk column by column: ``(columns, valid_flags, errors, valid_count, error_rows)``."""
+@dataclass
+class ChunkResult:
+    first_row: int
+    columns: list[list[str]]
+    valid: list[bool]
+    errors: list[tuple]  # (row, field, kind, message, value)
+    valid_count: int
+    error_rows: int
+
+    @property
+    def rows(self) -> int:
+        return len(self.valid)
+
+
+def _process_chunk(plan: Plan, first: int, rows: list[list[str]]) -> ChunkResult:
+    """Validate a chunk column by column."""
     columns = _columns(plan, rows)
     errors = []
     bad_rows = set()
@@ -256,46 +275,46 @@ def _process_chunk(plan: Plan, first: int, rows: list[list[str]]):
     valid = [True] * len(rows)
     for index in bad_rows:
         valid[index] = False
-    return columns, valid, errors, len(rows) - len(bad_rows), len(bad_rows)
+    return ChunkResult(first, columns, valid, errors, len(rows) - len(bad_rows), len(bad_rows))
 
 
-def _commit_chunk(run, token, chunk_no, first, plan, columns, valid, errors, valid_count, error_rows, rate, keep_data):
+def _commit_chunk(run, token: str, chunk_no: int, plan: Plan, result: ChunkResult, rate, claim: str = "") -> bool:
+    """Commit one validated chunk in ONE transaction; ``False`` if it was committed already.
+
+    Without ``claim`` (a run on one worker) the ledger row is created here and the unique
+    constraint refuses a replay. With ``claim`` (a split run) the ledger row exists and is
+    committed only while this worker's claim on it holds. Either way the run's progress
+    update is conditional on ``token``: a worker that lost the run cannot write.
+    """
     table = connection.ops.quote_name(run.staging_table)
-    count = len(valid)
     with transaction.atomic():
         if _postgres():
             # Consistent, not necessarily durable: a lost last chunk is redone on resume.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-        try:
-            with transaction.atomic():
-                RunChunk.objects.create(
-                    run=run,
-                    chunk_no=chunk_no,
-                    first_row=first,
-                    rows=count,
-                    valid=valid_count,
-                    errors=error_rows,
-                    worker=token,
-                )
-        except IntegrityError:
+        if not _ledger_commit(run, token, chunk_no, result, claim):
             log.info("run %s chunk %s already committed; skipped", run.pk, chunk_no)
             return False
-        if keep_data:
-            _stage_write(table, [f"f{i}" for i in range(len(columns))], first, valid, columns)
+        if plan.keep_data:
+            indexes = range(len(result.columns))
         else:
             indexes = [plan.key_index] + ([plan.ref_index] if plan.ref_index is not None else [])
-            _stage_write(table, [f"f{i}" for i in indexes], first, valid, [columns[i] for i in indexes])
+        _stage_write(
+            table, [f"f{i}" for i in indexes], result.first_row, result.valid, [result.columns[i] for i in indexes]
+        )
         RowError.objects.bulk_create(
-            [RowError(run_id=run.pk, row=n, field=f, kind=k, message=m, value=v[:10_000]) for n, f, k, m, v in errors],
+            [
+                RowError(run_id=run.pk, row=n, field=f, kind=k, message=m, value=v[:10_000])
+                for n, f, k, m, v in result.errors
+            ],
             batch_size=5000,
         )
         updated = MigrationRun.objects.filter(pk=run.pk, worker=token, status=MigrationRun.Status.RUNNING).update(
-            processed_rows=F("processed_rows") + count,
-            valid_rows=F("valid_rows") + valid_count,
-            error_rows=F("error_rows") + error_rows,
-            error_count=F("error_count") + len(errors),
-            last_chunk=chunk_no,
+            processed_rows=F("processed_rows") + result.rows,
+            valid_rows=F("valid_rows") + result.valid_count,
+            error_rows=F("error_rows") + result.error_rows,
+            error_count=F("error_count") + len(result.errors),
+            last_chunk=Greatest(F("last_chunk"), chunk_no) if claim else chunk_no,
             heartbeat_at=timezone.now(),
             rows_per_second=rate,
         )
@@ -304,27 +323,77 @@ def _commit_chunk(run, token, chunk_no, first, plan, columns, valid, errors, val
     return True
 
 
-def execute(run: MigrationRun, *, token: str) -> MigrationRun:
-    """Run (or resume) ``run``, claimed by ``token``. Returns the run in its terminal state."""
-    started = time.monotonic()
-    try:
-        plan = _execute_chunks(run, token=token, started=started)
-        chunks_done = time.monotonic()
-        _finalize(run, plan, token=token)
-        log.info(
-            "run %s: chunks %.1f s, finalisation %.1f s", run.pk, chunks_done - started, time.monotonic() - chunks_done
+def _ledger_commit(run, token: str, chunk_no: int, result: ChunkResult, claim: str) -> bool:
+    counts = {"valid": result.valid_count, "errors": result.error_rows}
+    if claim:
+        return bool(
+            RunChunk.objects.filter(run_id=run.pk, chunk_no=chunk_no, worker=claim, committed_at__isnull=True).update(
+                committed_at=timezone.now(), **counts
+            )
         )
+    try:
+        with transaction.atomic():
+            RunChunk.objects.create(
+                run=run,
+                chunk_no=chunk_no,
+                first_row=result.first_row,
+                rows=result.rows,
+                worker=token,
+                committed_at=timezone.now(),
+                **counts,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+@dataclass
+class Lease:
+    """The claim token a worker writes under; the worker that finalises a split run swaps it."""
+
+    token: str
+
+
+def execute(run: MigrationRun, *, token: str) -> MigrationRun:
+    """Run (or resume) ``run``, claimed by ``token``. Returns the run in its terminal state.
+
+    A run with ``workers > 1`` on PostgreSQL is split across workers (``parallel``); this
+    worker then splits the file and takes chunks like the others.
+    """
+    from datamigration import parallel
+
+    lease = Lease(token)
+    if parallel.applies(run):
+        return guarded(run, lease, lambda: parallel.coordinate(run, lease))
+    return guarded(run, lease, lambda: _execute_sequentially(run, lease.token))
+
+
+def guarded(run: MigrationRun, lease: Lease, body) -> MigrationRun:
+    """Call ``body`` and turn its outcome into the run's terminal state (if this worker may)."""
+    try:
+        body()
     except LeaseLost:
-        log.warning("run %s: lease lost to another worker; stopping", run.pk)
-        return MigrationRun.objects.get(pk=run.pk)
+        log.warning("run %s: another worker holds the run now; this one stops", run.pk)
     except RunCancelled:
-        _finish(run, token, MigrationRun.Status.CANCELLED, "")
+        _finish(run, lease.token, MigrationRun.Status.CANCELLED, "")
     except readers.FileRejected as exc:
-        _finish(run, token, MigrationRun.Status.FAILED, exc.message)
+        _finish(run, lease.token, MigrationRun.Status.FAILED, exc.message)
+    except spool.SpoolUnreadable as exc:
+        _finish(run, lease.token, MigrationRun.Status.FAILED, exc.message)
     except Exception as exc:
         log.exception("run %s failed", run.pk)
-        _finish(run, token, MigrationRun.Status.FAILED, INTERNAL_ERROR.format(error=exc)[:2000])
+        _finish(run, lease.token, MigrationRun.Status.FAILED, INTERNAL_ERROR.format(error=exc)[:2000])
     return MigrationRun.objects.get(pk=run.pk)
+
+
+def _execute_sequentially(run: MigrationRun, token: str) -> None:
+    started = time.monotonic()
+    plan = _execute_chunks(run, token=token, started=started)
+    chunks_done = time.monotonic()
+    _finalize(run, plan, token=token)
+    log.info(
+        "run %s: chunks %.1f s, finalisation %.1f s", run.pk, chunks_done - started, time.monotonic() - chunks_done
+    )
 
 
 def _finish(run, token, status, message):
@@ -335,17 +404,25 @@ def _finish(run, token, status, message):
         stage_drop(run)
 
 
-class _ChunkWriter:
+def check_cancel(run: MigrationRun) -> None:
+    """Raise ``RunCancelled`` if a user asked to stop the run (checked before every chunk)."""
+    if MigrationRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
+        raise RunCancelled
+
+
+class ChunkWriter:
     """Commits chunks on a second database connection while the next chunk is validated.
 
     PostgreSQL works on chunk N (COPY, indexes, commit) while Python validates chunk N+1.
     Used only outside any transaction (a worker), never inside a test's transaction.
+    ``after_commit(item)`` runs on the writer thread after each committed chunk.
     """
 
-    def __init__(self):
+    def __init__(self, after_commit=None):
         import queue
         import threading
 
+        self.after_commit = after_commit
         self.queue = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="chunk-writer", daemon=True)
@@ -357,14 +434,17 @@ class _ChunkWriter:
         try:
             while True:
                 item = self.queue.get()
-                if item is None:
-                    return
-                if self.error is None:
-                    _commit_chunk(*item)
-        except BaseException as exc:  # handed to the main thread at the next submit/finish
-            self.error = exc
-            while self.queue.get() is not None:
-                pass
+                try:
+                    if item is None:
+                        return
+                    if self.error is None:
+                        _commit_chunk(*item)
+                        if self.after_commit is not None:
+                            self.after_commit(item)
+                except BaseException as exc:  # handed to the main thread at the next submit/flush
+                    self.error = exc
+                finally:
+                    self.queue.task_done()
         finally:
             connections.close_all()
 
@@ -373,6 +453,12 @@ class _ChunkWriter:
             raise self.error
         self.queue.put(item)
 
+    def flush(self):
+        """Wait until every submitted chunk is committed."""
+        self.queue.join()
+        if self.error is not None:
+            raise self.error
+
     def finish(self):
         self.queue.put(None)
         self.thread.join()
@@ -380,20 +466,37 @@ class _ChunkWriter:
             raise self.error
 
 
-def _reset_progress(run: MigrationRun) -> None:
+def reset_progress(run: MigrationRun) -> None:
     """Start over: the staging table lost rows (PostgreSQL empties UNLOGGED tables after a crash)."""
     with transaction.atomic():
         RowError.objects.filter(run_id=run.pk).delete()
         RunChunk.objects.filter(run_id=run.pk).delete()
         MigrationRun.objects.filter(pk=run.pk).update(
-            processed_rows=0, valid_rows=0, error_rows=0, error_count=0, last_chunk=-1
+            processed_rows=0, valid_rows=0, error_rows=0, error_count=0, last_chunk=-1, chunk_total=None
         )
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(run.staging_table)}")
+    spool.remove(run.pk)
 
 
-def _open_chunks(upload, skip: int):
-    return readers.iter_chunks(
+def staging_intact(run: MigrationRun) -> bool:
+    """Whether the staging table holds every committed row (an UNLOGGED table is emptied by a crash)."""
+    processed = MigrationRun.objects.values_list("processed_rows", flat=True).get(pk=run.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(run.staging_table)}")
+        staged = cursor.fetchone()[0]
+    if staged != processed:
+        log.warning("run %s: staging has %s rows, ledger %s; starting over", run.pk, staged, processed)
+    return staged == processed
+
+
+def open_file(run: MigrationRun, *, skip: int):
+    """Open the run's file after ``skip`` data records: ``(chunks, plan, header)``.
+
+    Builds the plan from the header and creates the staging table (if not there yet).
+    """
+    upload = run.upload
+    chunks = readers.iter_chunks(
         Path(upload.file.path),
         fmt=upload.format,
         encoding=upload.encoding or "utf-8",
@@ -403,47 +506,39 @@ def _open_chunks(upload, skip: int):
         size=conf.chunk_rows(),
         skip=skip,
     )
-
-
-def _execute_chunks(run: MigrationRun, *, token: str, started: float) -> Plan:
-    upload = run.upload
-    state = MigrationRun.objects.values("processed_rows", "last_chunk").get(pk=run.pk)
-    resume_after, chunk_no = state["processed_rows"], state["last_chunk"] + 1
-    chunks = _open_chunks(upload, resume_after)
     first = next(chunks, None)
     if first is None:
         raise readers.FileRejected(readers.EMPTY_FILE)
     header = [readers.clean_cell(c) for c in first[1][0]]
     plan = build_plan(run, header)
-    keep_data = run.mode == MigrationRun.Mode.LOAD
-    stage_create(run, len(plan.names), plan.names if keep_data else None)
-    if resume_after:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(run.staging_table)}")
-            staged = cursor.fetchone()[0]
-        if staged != resume_after:
-            log.warning("run %s: staging has %s rows, ledger %s; starting over", run.pk, staged, resume_after)
-            _reset_progress(run)
-            resume_after, chunk_no = 0, 0
-            chunks = _open_chunks(upload, 0)
-            next(chunks)
+    stage_create(run, len(plan.names), plan.names if plan.keep_data else None)
     if upload.row_estimate:
         MigrationRun.objects.filter(pk=run.pk, total_rows__isnull=True).update(total_rows=upload.row_estimate)
+    return chunks, plan, header
+
+
+def _execute_chunks(run: MigrationRun, *, token: str, started: float) -> Plan:
+    state = MigrationRun.objects.values("processed_rows", "last_chunk").get(pk=run.pk)
+    resume_after, chunk_no = state["processed_rows"], state["last_chunk"] + 1
+    chunks, plan, _ = open_file(run, skip=resume_after)
+    if resume_after and not staging_intact(run):
+        reset_progress(run)
+        resume_after, chunk_no = 0, 0
+        chunks, plan, _ = open_file(run, skip=0)
     pause = conf.chunk_pause_seconds()
-    writer = _ChunkWriter() if _postgres() and not connection.in_atomic_block else None
+    writer = ChunkWriter() if _postgres() and not connection.in_atomic_block else None
     done = resume_after
     try:
         for first_row, rows in chunks:
-            if MigrationRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
-                raise RunCancelled
-            columns, valid, errors, valid_count, error_rows = _process_chunk(plan, first_row, rows)
+            check_cancel(run)
+            result = _process_chunk(plan, first_row, rows)
             done += len(rows)
             rate = round((done - resume_after) / max(time.monotonic() - started, 1e-6), 1)
-            item = (run, token, chunk_no, first_row, plan, columns, valid, errors, valid_count, error_rows, rate)
+            item = (run, token, chunk_no, plan, result, rate)
             if writer is not None:
-                writer.submit((*item, keep_data))
+                writer.submit(item)
             else:
-                _commit_chunk(*item, keep_data)
+                _commit_chunk(*item)
             chunk_no += 1
             if pause:
                 time.sleep(pause)

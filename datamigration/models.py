@@ -9,12 +9,15 @@ valid rows to ``StagedRecord`` with one upsert on ``(project, object, key)``.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
 from projects.scoping import ProjectScopedModel, ScopedQuerySet
+
+MAX_RUN_WORKERS = 32
 
 __all__ = (
     "FieldDefinition",
@@ -210,6 +213,15 @@ class MigrationRun(ProjectScopedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("started by")
     )
     last_chunk = models.IntegerField(_("last committed chunk"), default=-1)
+    workers = models.PositiveSmallIntegerField(
+        _("workers"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RUN_WORKERS)],
+        help_text=_("How many workers may process the chunks of this run at once."),
+    )
+    chunk_total = models.PositiveIntegerField(
+        _("chunks"), null=True, blank=True, help_text=_("Known once the file has been split (runs on several workers).")
+    )
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
     worker = models.CharField(_("worker"), max_length=255, blank=True)
     deliveries = models.PositiveIntegerField(_("deliveries"), default=0)
@@ -256,15 +268,23 @@ class MigrationRun(ProjectScopedModel):
 
 
 class RunChunk(models.Model):
-    """Ledger of committed chunks: unique on (run, chunk_no), so a replayed chunk is a no-op."""
+    """Ledger of a run's chunks, unique on (run, chunk_no): a chunk commits exactly once.
+
+    A run on one worker adds a row as each chunk commits (a replayed chunk is refused by the
+    unique constraint). A run split across workers adds a row per chunk written to its
+    spool; a worker claims it (``worker``, ``claimed_at``) and commits it only while its
+    claim holds; a claim older than the lease may be taken over.
+    """
 
     run = models.ForeignKey(MigrationRun, on_delete=models.CASCADE, related_name="chunks")
     chunk_no = models.PositiveIntegerField()
     first_row = models.PositiveBigIntegerField()
     rows = models.PositiveIntegerField()
-    valid = models.PositiveIntegerField()
-    errors = models.PositiveIntegerField()
+    valid = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
     worker = models.CharField(max_length=255, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_path = "run__project"

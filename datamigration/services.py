@@ -17,12 +17,19 @@ from pathlib import Path
 
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from datamigration import builtins, conf, readers
-from datamigration.models import FieldDefinition, MasterDataObject, MigrationRun, StagedRecord, Upload
+from datamigration.models import (
+    MAX_RUN_WORKERS,
+    FieldDefinition,
+    MasterDataObject,
+    MigrationRun,
+    StagedRecord,
+    Upload,
+)
 from erpimpl.errors import ConflictError, DomainError
 from projects.audit import audited
 from projects.models import Project
@@ -45,6 +52,7 @@ REFERENCE_NEEDS_TARGET = "A reference field needs the object it refers to."
 REFERENCE_OTHER_PROJECT = "A reference must point to an object of the same project."
 CHOICES_NEEDED = "A choice field needs at least one allowed value."
 BAD_CYCLE = "Cycle must look like mock1, mock2, ... or final."
+BAD_WORKERS = "Workers must be a whole number from 1 to {limit}."
 BAD_HEADER_ROW = "The header row must be 1 or more."
 REFERENCE_CYCLE = "These objects refer to each other in a circle: {names}."
 
@@ -339,8 +347,14 @@ def _check_mapping_complete(upload: Upload) -> None:
 
 
 @audited
-def migration_run_start(*, upload: Upload, by, mode: str = MigrationRun.Mode.VALIDATE, cycle: str = "mock1"):
-    """Queue a validation (UPLOAD_DATA) or load (RUN_JOBS) of an upload on a worker."""
+def migration_run_start(
+    *, upload: Upload, by, mode: str = MigrationRun.Mode.VALIDATE, cycle: str = "mock1", workers: int | None = None
+):
+    """Queue a validation (UPLOAD_DATA) or load (RUN_JOBS) of an upload on a worker.
+
+    ``workers`` (default ``DATAMIGRATION_RUN_WORKERS``): how many workers may process the
+    run's chunks at once. Splitting needs PostgreSQL; elsewhere a run uses one worker.
+    """
     import re
 
     capability = Capability.RUN_JOBS if mode == MigrationRun.Mode.LOAD else Capability.UPLOAD_DATA
@@ -349,6 +363,11 @@ def migration_run_start(*, upload: Upload, by, mode: str = MigrationRun.Mode.VAL
         raise DomainError(f"Unknown mode {mode!r}.", field="mode")
     if not re.match(CYCLE_PATTERN, cycle or ""):
         raise DomainError(BAD_CYCLE, field="cycle")
+    workers = conf.run_workers() if workers is None else workers
+    if not 1 <= workers <= MAX_RUN_WORKERS:
+        raise DomainError(BAD_WORKERS.format(limit=MAX_RUN_WORKERS), field="workers")
+    if connection.vendor != "postgresql":
+        workers = 1
     _check_mapping_complete(upload)
     from datamigration.tasks import migration_run_execute_task
 
@@ -362,7 +381,9 @@ def migration_run_start(*, upload: Upload, by, mode: str = MigrationRun.Mode.VAL
             )
             if active is not None:
                 raise ConflictError(LOAD_ALREADY_ACTIVE.format(object=obj.name, run=active.pk))
-        run = MigrationRun(project=upload.project, object=obj, upload=upload, mode=mode, cycle=cycle, started_by=by)
+        run = MigrationRun(
+            project=upload.project, object=obj, upload=upload, mode=mode, cycle=cycle, workers=workers, started_by=by
+        )
         run.full_clean()
         run.save()
         migration_run_execute_task.delay_on_commit(run.pk)
@@ -437,10 +458,17 @@ def migration_run_is_running(*, run_id: int) -> bool:
 
 
 def migration_run_execute(*, run: MigrationRun, token: str) -> MigrationRun:
-    """Validate (and load) a claimed run; see ``engine``."""
+    """Validate (and load) a claimed run; see ``engine`` (and ``parallel`` for a split run)."""
     from datamigration import engine
 
     return engine.execute(run, token=token)
+
+
+def migration_run_help(*, run_id: int, token: str) -> MigrationRun | None:
+    """Process chunks of a split run while ``token`` still holds it; see ``parallel``."""
+    from datamigration import parallel
+
+    return parallel.help_run(run_id, token)
 
 
 def migration_runs_reconcile() -> list[int]:

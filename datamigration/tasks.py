@@ -47,6 +47,23 @@ def migration_run_execute_task(self, run_id: int) -> str:
     return run.status
 
 
+@shared_task(
+    bind=True,
+    queue=QUEUE,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=6 * 60 * 60,
+    soft_time_limit=None,
+    ignore_result=True,
+)
+def migration_run_help_task(self, run_id: int, token: str) -> str:
+    """Take chunks of a run split across workers (enqueued by the worker that splits it)."""
+    from datamigration import services
+
+    run = services.migration_run_help(run_id=run_id, token=token)
+    return run.status if run is not None else "gone"
+
+
 @shared_task(queue=QUEUE, ignore_result=True)
 def migration_runs_reconcile_task() -> list[int]:
     from datamigration import services

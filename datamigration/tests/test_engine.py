@@ -199,11 +199,10 @@ def test_a_replayed_chunk_is_a_no_op(project, consultant):
     claimed, token = services.migration_run_claim(run_id=run.pk, worker="w")
     plan = engine.build_plan(claimed, ["code", "name"])
     engine.stage_create(claimed, 2)
-    columns, valid, errors, valid_count, error_rows = engine._process_chunk(plan, 1, [["A", "a"]])
-    args = (1, plan, columns, valid, errors, valid_count, error_rows, 0.0, True)
+    result = engine._process_chunk(plan, 1, [["A", "a"]])
 
-    assert engine._commit_chunk(claimed, token, 0, *args) is True
-    assert engine._commit_chunk(claimed, token, 0, *args) is False
+    assert engine._commit_chunk(claimed, token, 0, plan, result, 0.0) is True
+    assert engine._commit_chunk(claimed, token, 0, plan, result, 0.0) is False
     assert MigrationRun.objects.get(pk=run.pk).processed_rows == 1
     engine.stage_drop(claimed)
 

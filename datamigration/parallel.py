@@ -1,0 +1,222 @@
+"""One run split across several workers (``MigrationRun.workers > 1``, PostgreSQL).
+
+The worker that claimed the run (the coordinator) reads the file once, in order, and writes
+each chunk to the run's spool (``spool``) with a ledger row ``RunChunk(run, chunk_no)``;
+once a second chunk is there it enqueues ``workers - 1`` helper tasks. The coordinator,
+when the file is split, and every helper then take chunks from the ledger one at a time:
+
+- a chunk is claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` (no two workers take the
+  same one), validated, and committed in one transaction, like a chunk of a run on one
+  worker, only while the claim holds and the run is still held under the run's token;
+- a claim older than the lease (its worker died) is taken over by any other worker;
+- the worker that finds every chunk committed swaps the run's token for its own (exactly
+  one wins) and finalises: duplicates across the whole file, same-object references and
+  the publishing upsert, unchanged (``engine._finalize``).
+
+If every worker of the run dies, its heartbeat goes stale and the reconciler re-enqueues
+it: a new coordinator resumes the split where the spool stops, releases dead claims and
+carries on. Committed chunks are never redone.
+"""
+
+import logging
+import os
+import time
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import F, Q, Sum, Value
+from django.utils import timezone
+
+from datamigration import conf, readers, spool
+from datamigration.engine import (
+    ChunkWriter,
+    Lease,
+    LeaseLost,
+    Plan,
+    RunCancelled,
+    _finalize,
+    _process_chunk,
+    build_plan,
+    check_cancel,
+    guarded,
+    open_file,
+    reset_progress,
+    staging_intact,
+)
+from datamigration.models import MigrationRun, RunChunk
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.2
+
+
+def applies(run: MigrationRun) -> bool:
+    """Split only on PostgreSQL and outside a transaction (a worker, not a test's transaction)."""
+    return run.workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def worker_name() -> str:
+    """How a chunk's ledger row names the worker process that committed it."""
+    from celery import current_task
+
+    hostname = getattr(getattr(current_task, "request", None), "hostname", None) or os.uname().nodename
+    return f"{hostname}:{os.getpid()}"
+
+
+def coordinate(run: MigrationRun, lease: Lease) -> None:
+    """Split the file into the spool (or resume the split), then take chunks like a helper."""
+    plan = _split(run, lease.token)
+    _take_chunks(run, lease, plan)
+
+
+def help_run(run_id: int, token: str) -> MigrationRun | None:
+    """A helper task's work: take the run's chunks while ``token`` holds the run."""
+    run = MigrationRun.objects.select_related("object", "upload").filter(pk=run_id).first()
+    if run is None or run.worker != token or run.status != MigrationRun.Status.RUNNING:
+        return run
+    lease = Lease(token)
+
+    def body():
+        _take_chunks(run, lease, build_plan(run, spool.read_header(run.pk)))
+
+    return guarded(run, lease, body)
+
+
+# --- the split ------------------------------------------------------------------------
+
+
+def _split(run: MigrationRun, token: str) -> Plan:
+    if _chunk_total(run) is not None and not staging_intact(run):
+        reset_progress(run)
+    if _chunk_total(run) is not None:
+        _release_claims(run)
+        header = spool.read_header(run.pk)
+        plan = build_plan(run, header)
+        if RunChunk.objects.filter(run=run, committed_at__isnull=True).count() > 1:
+            _enqueue_helpers(run, token)
+        return plan
+    spooled = RunChunk.objects.filter(run=run).aggregate(rows=Sum("rows"))["rows"] or 0
+    chunks, plan, header = open_file(run, skip=spooled)
+    if spooled and not staging_intact(run):
+        reset_progress(run)
+        spooled = 0
+        chunks, plan, header = open_file(run, skip=0)
+    _release_claims(run)
+    spool.write_header(run.pk, header)
+    chunk_no = RunChunk.objects.filter(run=run).count()
+    rows_total = spooled
+    for first_row, rows in chunks:
+        check_cancel(run)
+        spool.write_chunk(run.pk, chunk_no, first_row, rows)
+        with transaction.atomic():
+            RunChunk.objects.create(run=run, chunk_no=chunk_no, first_row=first_row, rows=len(rows))
+            _touch(run, token)
+        if chunk_no == 1:
+            _enqueue_helpers(run, token)
+        chunk_no += 1
+        rows_total += len(rows)
+    if rows_total == 0:
+        raise readers.FileRejected(readers.HEADER_ONLY)
+    updated = MigrationRun.objects.filter(pk=run.pk, worker=token, status=MigrationRun.Status.RUNNING).update(
+        chunk_total=chunk_no, total_rows=rows_total, heartbeat_at=timezone.now()
+    )
+    if not updated:
+        raise LeaseLost
+    log.info("run %s: split into %s chunks (%s rows)", run.pk, chunk_no, rows_total)
+    return plan
+
+
+def _chunk_total(run: MigrationRun) -> int | None:
+    return MigrationRun.objects.values_list("chunk_total", flat=True).get(pk=run.pk)
+
+
+def _release_claims(run: MigrationRun) -> None:
+    """A new coordinator: the claims of the run's earlier workers are void."""
+    RunChunk.objects.filter(run=run, committed_at__isnull=True).update(worker="", claimed_at=None)
+
+
+def _touch(run: MigrationRun, token: str) -> None:
+    if not MigrationRun.objects.filter(pk=run.pk, worker=token, status=MigrationRun.Status.RUNNING).update(
+        heartbeat_at=timezone.now()
+    ):
+        raise LeaseLost
+
+
+def _enqueue_helpers(run: MigrationRun, token: str) -> None:
+    from datamigration.tasks import migration_run_help_task
+
+    for _ in range(run.workers - 1):
+        migration_run_help_task.delay(run.pk, token)
+
+
+# --- taking chunks --------------------------------------------------------------------
+
+
+def _claim(run: MigrationRun, name: str) -> RunChunk | None:
+    """The lowest chunk nobody holds (or whose holder's claim is older than the lease)."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=conf.lease_seconds())
+    with transaction.atomic():
+        chunk = (
+            RunChunk.objects.select_for_update(skip_locked=True)
+            .filter(run=run, committed_at__isnull=True)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+            .order_by("chunk_no")
+            .first()
+        )
+        if chunk is not None:
+            chunk.worker, chunk.claimed_at = name, now
+            chunk.save(update_fields=["worker", "claimed_at"])
+    return chunk
+
+
+def _take_chunks(run: MigrationRun, lease: Lease, plan: Plan) -> None:
+    """Claim, validate and commit chunks until every chunk of the run is committed; then finalise."""
+    name = worker_name()
+    started_at = MigrationRun.objects.values_list("started_at", flat=True).get(pk=run.pk)
+    writer = ChunkWriter(after_commit=lambda item: spool.remove_chunk(run.pk, item[2]))
+    pause = conf.chunk_pause_seconds()
+    try:
+        while True:
+            state = MigrationRun.objects.values("status", "worker", "cancel_requested", "chunk_total", "heartbeat_at")
+            state = state.get(pk=run.pk)
+            if state["status"] != MigrationRun.Status.RUNNING or state["worker"] != lease.token:
+                raise LeaseLost
+            if state["cancel_requested"]:
+                raise RunCancelled
+            chunk = _claim(run, name)
+            if chunk is not None:
+                first_row, rows = spool.read_chunk(run.pk, chunk.chunk_no)
+                result = _process_chunk(plan, first_row, rows)
+                elapsed = max((timezone.now() - started_at).total_seconds(), 1e-3)
+                rate = (F("processed_rows") + result.rows) / Value(elapsed)
+                writer.submit((run, lease.token, chunk.chunk_no, plan, result, rate, name))
+                if pause:
+                    time.sleep(pause)
+                continue
+            writer.flush()
+            if state["chunk_total"] is None:
+                # The file is still being split. A coordinator that died stops the heartbeat:
+                # leave then, the reconciler restarts the run with a new coordinator.
+                if state["heartbeat_at"] < timezone.now() - timedelta(seconds=conf.lease_seconds()):
+                    raise LeaseLost
+            elif not RunChunk.objects.filter(run=run, committed_at__isnull=True).exists():
+                break
+            else:
+                _touch(run, lease.token)  # alive, waiting for other workers' chunks (or their claims to go stale)
+            time.sleep(POLL_SECONDS)
+    finally:
+        writer.finish()
+    _finalize_once(run, lease, plan)
+
+
+def _finalize_once(run: MigrationRun, lease: Lease, plan: Plan) -> None:
+    """Exactly one worker finalises: the one whose conditional token swap succeeds."""
+    final = f"{lease.token}/final"
+    swapped = MigrationRun.objects.filter(pk=run.pk, worker=lease.token, status=MigrationRun.Status.RUNNING).update(
+        worker=final, heartbeat_at=timezone.now()
+    )
+    if not swapped:
+        return
+    lease.token = final
+    _finalize(run, plan, token=final)
