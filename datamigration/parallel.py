@@ -48,6 +48,7 @@ from datamigration.models import MigrationRun, RunChunk
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.2
+BACKLOG_CHUNKS = 2
 
 
 def applies(run: MigrationRun) -> bool:
@@ -64,9 +65,21 @@ def worker_name() -> str:
 
 
 def coordinate(run: MigrationRun, lease: Lease) -> None:
-    """Split the file into the spool (or resume the split), then take chunks like a helper."""
-    plan = _split(run, lease.token)
-    _take_chunks(run, lease, plan)
+    """Split the file into the spool (or resume the split), then take chunks like a helper.
+
+    While splitting, the coordinator also takes a chunk whenever more than
+    ``BACKLOG_CHUNKS`` wait unclaimed: with no helper free (one worker process), the run
+    still moves at nearly the pace of a run on one worker.
+    """
+    chunks, plan = _open_split(run, lease.token)
+    taker = _Taker(run, lease, plan)
+    try:
+        if chunks is not None:
+            _spool(run, lease.token, chunks, taker)
+        taker.until_done()
+    finally:
+        taker.close()
+    _finalize_once(run, lease, plan)
 
 
 def help_run(run_id: int, token: str) -> MigrationRun | None:
@@ -77,7 +90,12 @@ def help_run(run_id: int, token: str) -> MigrationRun | None:
     lease = Lease(token)
 
     def body():
-        _take_chunks(run, lease, build_plan(run, spool.read_header(run.pk)))
+        taker = _Taker(run, lease, build_plan(run, spool.read_header(run.pk)))
+        try:
+            taker.until_done()
+        finally:
+            taker.close()
+        _finalize_once(run, lease, taker.plan)
 
     return guarded(run, lease, body)
 
@@ -85,26 +103,26 @@ def help_run(run_id: int, token: str) -> MigrationRun | None:
 # --- the split ------------------------------------------------------------------------
 
 
-def _split(run: MigrationRun, token: str) -> Plan:
+def _open_split(run: MigrationRun, token: str):
+    """``(chunks still to spool or None, plan)``: resumes where the spool stops."""
     if _chunk_total(run) is not None and not staging_intact(run):
         reset_progress(run)
+    _release_claims(run)
     if _chunk_total(run) is not None:
-        _release_claims(run)
-        header = spool.read_header(run.pk)
-        plan = build_plan(run, header)
         if RunChunk.objects.filter(run=run, committed_at__isnull=True).count() > 1:
             _enqueue_helpers(run, token)
-        return plan
+        return None, build_plan(run, spool.read_header(run.pk))
     spooled = RunChunk.objects.filter(run=run).aggregate(rows=Sum("rows"))["rows"] or 0
     chunks, plan, header = open_file(run, skip=spooled)
     if spooled and not staging_intact(run):
         reset_progress(run)
-        spooled = 0
         chunks, plan, header = open_file(run, skip=0)
-    _release_claims(run)
     spool.write_header(run.pk, header)
+    return chunks, plan
+
+
+def _spool(run: MigrationRun, token: str, chunks, taker: "_Taker") -> None:
     chunk_no = RunChunk.objects.filter(run=run).count()
-    rows_total = spooled
     for first_row, rows in chunks:
         check_cancel(run)
         spool.write_chunk(run.pk, chunk_no, first_row, rows)
@@ -114,7 +132,12 @@ def _split(run: MigrationRun, token: str) -> Plan:
         if chunk_no == 1:
             _enqueue_helpers(run, token)
         chunk_no += 1
-        rows_total += len(rows)
+        if (
+            RunChunk.objects.filter(run=run, claimed_at__isnull=True, committed_at__isnull=True).count()
+            > BACKLOG_CHUNKS
+        ):
+            taker.take_one()
+    rows_total = RunChunk.objects.filter(run=run).aggregate(rows=Sum("rows"))["rows"] or 0
     if rows_total == 0:
         raise readers.FileRejected(readers.HEADER_ONLY)
     updated = MigrationRun.objects.filter(pk=run.pk, worker=token, status=MigrationRun.Status.RUNNING).update(
@@ -123,7 +146,6 @@ def _split(run: MigrationRun, token: str) -> Plan:
     if not updated:
         raise LeaseLost
     log.info("run %s: split into %s chunks (%s rows)", run.pk, chunk_no, rows_total)
-    return plan
 
 
 def _chunk_total(run: MigrationRun) -> int | None:
@@ -170,44 +192,59 @@ def _claim(run: MigrationRun, name: str) -> RunChunk | None:
     return chunk
 
 
-def _take_chunks(run: MigrationRun, lease: Lease, plan: Plan) -> None:
-    """Claim, validate and commit chunks until every chunk of the run is committed; then finalise."""
-    name = worker_name()
-    started_at = MigrationRun.objects.values_list("started_at", flat=True).get(pk=run.pk)
-    writer = ChunkWriter(after_commit=lambda item: spool.remove_chunk(run.pk, item[2]))
-    pause = conf.chunk_pause_seconds()
-    try:
+class _Taker:
+    """Claims, validates and commits chunks of a split run (a writer thread commits)."""
+
+    def __init__(self, run: MigrationRun, lease: Lease, plan: Plan):
+        self.run, self.lease, self.plan = run, lease, plan
+        self.name = worker_name()
+        self.started_at = MigrationRun.objects.values_list("started_at", flat=True).get(pk=run.pk)
+        self.pause = conf.chunk_pause_seconds()
+        self.writer = ChunkWriter(after_commit=lambda item: spool.remove_chunk(run.pk, item[2]))
+
+    def state(self) -> dict:
+        """The run as it is now; stop if this worker may no longer write or a cancel came in."""
+        fields = ("status", "worker", "cancel_requested", "chunk_total", "heartbeat_at")
+        state = MigrationRun.objects.values(*fields).get(pk=self.run.pk)
+        if state["status"] != MigrationRun.Status.RUNNING or state["worker"] != self.lease.token:
+            raise LeaseLost
+        if state["cancel_requested"]:
+            raise RunCancelled
+        return state
+
+    def take_one(self) -> bool:
+        chunk = _claim(self.run, self.name)
+        if chunk is None:
+            return False
+        first_row, rows = spool.read_chunk(self.run.pk, chunk.chunk_no)
+        result = _process_chunk(self.plan, first_row, rows)
+        elapsed = max((timezone.now() - self.started_at).total_seconds(), 1e-3)
+        rate = (F("processed_rows") + result.rows) / Value(elapsed)
+        self.writer.submit((self.run, self.lease.token, chunk.chunk_no, self.plan, result, rate, self.name))
+        if self.pause:
+            time.sleep(self.pause)
+        return True
+
+    def until_done(self) -> None:
+        """Take chunks until every chunk of the run is committed (by this worker or others)."""
         while True:
-            state = MigrationRun.objects.values("status", "worker", "cancel_requested", "chunk_total", "heartbeat_at")
-            state = state.get(pk=run.pk)
-            if state["status"] != MigrationRun.Status.RUNNING or state["worker"] != lease.token:
-                raise LeaseLost
-            if state["cancel_requested"]:
-                raise RunCancelled
-            chunk = _claim(run, name)
-            if chunk is not None:
-                first_row, rows = spool.read_chunk(run.pk, chunk.chunk_no)
-                result = _process_chunk(plan, first_row, rows)
-                elapsed = max((timezone.now() - started_at).total_seconds(), 1e-3)
-                rate = (F("processed_rows") + result.rows) / Value(elapsed)
-                writer.submit((run, lease.token, chunk.chunk_no, plan, result, rate, name))
-                if pause:
-                    time.sleep(pause)
+            state = self.state()
+            if self.take_one():
                 continue
-            writer.flush()
+            self.writer.flush()
             if state["chunk_total"] is None:
                 # The file is still being split. A coordinator that died stops the heartbeat:
-                # leave then, the reconciler restarts the run with a new coordinator.
+                # leave then; the reconciler restarts the run with a new coordinator.
                 if state["heartbeat_at"] < timezone.now() - timedelta(seconds=conf.lease_seconds()):
                     raise LeaseLost
-            elif not RunChunk.objects.filter(run=run, committed_at__isnull=True).exists():
-                break
+            elif not RunChunk.objects.filter(run=self.run, committed_at__isnull=True).exists():
+                return
             else:
-                _touch(run, lease.token)  # alive, waiting for other workers' chunks (or their claims to go stale)
+                _touch(self.run, self.lease.token)  # alive, waiting for other workers' chunks
             time.sleep(POLL_SECONDS)
-    finally:
-        writer.finish()
-    _finalize_once(run, lease, plan)
+
+    def close(self) -> None:
+        self.writer.finish()
 
 
 def _finalize_once(run: MigrationRun, lease: Lease, plan: Plan) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from datamigration import services
 from datamigration.models import MasterDataObject, MigrationRun
@@ -38,6 +39,12 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Acting user (default: a staff user, else the project's PM).")
         parser.add_argument("--encoding", default="", help="Override the detected encoding (e.g. cp1258).")
         parser.add_argument("--sheet", default="", help="XLSX sheet (default: the first).")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="How many workers may process the file's chunks at once (default: DATAMIGRATION_RUN_WORKERS).",
+        )
         parser.add_argument("--inline", action="store_true", help="Run in this process instead of on a worker.")
         parser.add_argument("--timeout", type=float, default=0, help="Give up waiting after this many seconds.")
         parser.add_argument("--no-wait", action="store_true", help="Queue the run and print its id.")
@@ -68,10 +75,8 @@ class Command(BaseCommand):
                     sheet=opts["sheet"],
                 )
             mode = MigrationRun.Mode.VALIDATE if opts["validate_only"] else MigrationRun.Mode.LOAD
-            if opts["inline"]:
-                run = self._inline(upload, user, mode, opts["cycle"])
-            else:
-                run = services.migration_run_start(upload=upload, by=user, mode=mode, cycle=opts["cycle"])
+            start = {"upload": upload, "by": user, "mode": mode, "cycle": opts["cycle"], "workers": opts["workers"]}
+            run = self._inline(start) if opts["inline"] else services.migration_run_start(**start)
         except DomainError as exc:
             # Refused before any run (bad file, missing columns...): still one RESULT line.
             self.stdout.write("RESULT " + json.dumps({"run": None, "status": "rejected", "message": exc.message}))
@@ -97,6 +102,10 @@ class Command(BaseCommand):
             "seconds": seconds,
             "run_seconds": round(run.duration or 0, 3),
             "rows_per_second": run.rows_per_second,
+            "workers": run.workers,
+            "chunks_by_worker": dict(
+                run.chunks.order_by("worker").values("worker").annotate(n=Count("pk")).values_list("worker", "n")
+            ),
             "message": run.message,
         }
         self.stdout.write("RESULT " + json.dumps(result, ensure_ascii=False))
@@ -118,8 +127,8 @@ class Command(BaseCommand):
             raise CommandError("No staff user or project manager to act as; pass --user.")
         return user
 
-    def _inline(self, upload, user, mode, cycle):
-        run = services.migration_run_start(upload=upload, by=user, mode=mode, cycle=cycle)
+    def _inline(self, start):
+        run = services.migration_run_start(**start)
         # Claim it here first: the queued message then finds nothing to do on a worker.
         claimed, token = services.migration_run_claim(run_id=run.pk, worker=f"inline@{socket.gethostname()}")
         if claimed is None:
