@@ -1,7 +1,9 @@
 from django import forms
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from datamigration.models import MigrationRun
+from datamigration import conf
+from datamigration.models import MAX_RUN_WORKERS, MigrationRun
 
 ENCODINGS = [
     ("", _("Detect automatically")),
@@ -53,6 +55,20 @@ class RunStartForm(forms.Form):
         required=False,
         help_text=_("mock1, mock2, ... or final"),
     )
+    workers = forms.IntegerField(
+        label=_("Workers"),
+        min_value=1,
+        max_value=MAX_RUN_WORKERS,
+        required=False,
+        help_text=_("How many workers may process the file's chunks at once; each needs a free worker process."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if connection.vendor == "postgresql":
+            self.fields["workers"].initial = conf.run_workers()
+        else:  # splitting a run needs PostgreSQL
+            del self.fields["workers"]
 
 
 class ObjectForm(forms.Form):

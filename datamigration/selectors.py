@@ -3,10 +3,10 @@
 Public for other apps (golive readiness checks): ``run_list``, ``reconciliation``.
 """
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import get_object_or_404
 
-from datamigration.models import MasterDataObject, MigrationRun, RowError, StagedRecord, Upload
+from datamigration.models import MasterDataObject, MigrationRun, RowError, RunChunk, StagedRecord, Upload
 from projects.models import Project
 
 
@@ -128,3 +128,31 @@ def active_runs(*, user, project: Project):
     return run_list(user=user, project=project).filter(
         Q(status=MigrationRun.Status.QUEUED) | Q(status=MigrationRun.Status.RUNNING)
     )
+
+
+def run_chunk_summary(run: MigrationRun) -> dict | None:
+    """How far the chunks of a run split across workers are, and who committed them.
+
+    ``None`` for a run on one worker. ``total`` is ``None`` while the file is being split.
+    """
+    if run.workers <= 1:
+        return None
+    counts = RunChunk.objects.filter(run=run).aggregate(
+        split=Count("pk"),
+        committed=Count("pk", filter=Q(committed_at__isnull=False)),
+        in_progress=Count("pk", filter=Q(committed_at__isnull=True, claimed_at__isnull=False)),
+    )
+    by_worker = (
+        RunChunk.objects.filter(run=run, committed_at__isnull=False)
+        .values("worker")
+        .annotate(chunks=Count("pk"), rows=Sum("rows"))
+        .order_by("-chunks", "worker")
+    )
+    total = run.chunk_total or counts["split"] or 0
+    return {
+        "total": run.chunk_total,
+        **counts,
+        "committed_percent": round(counts["committed"] * 100 / total) if total else 0,
+        "in_progress_percent": round(counts["in_progress"] * 100 / total) if total else 0,
+        "by_worker": [{"worker": w["worker"], "chunks": w["chunks"], "rows": w["rows"]} for w in by_worker],
+    }

@@ -193,6 +193,7 @@ class RunStartView(PageMixin, View):
                 by=request.user,
                 mode=form.cleaned_data["mode"],
                 cycle=form.cleaned_data["cycle"] or "mock1",
+                workers=form.cleaned_data.get("workers"),
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -214,6 +215,7 @@ class RunDetailView(PageMixin, TemplateView):
         mode_capability = C.RUN_JOBS if run.mode == MigrationRun.Mode.LOAD else C.UPLOAD_DATA
         context.update(
             run=run,
+            chunks=selectors.run_chunk_summary(run),
             page_obj=page,
             summary=selectors.row_error_summary(run=run),
             field_filter=field,

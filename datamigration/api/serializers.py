@@ -1,7 +1,17 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from datamigration.models import FieldDefinition, MasterDataObject, MigrationRun, RowError, StagedRecord, Upload
+from datamigration import selectors
+from datamigration.models import (
+    MAX_RUN_WORKERS,
+    FieldDefinition,
+    MasterDataObject,
+    MigrationRun,
+    RowError,
+    StagedRecord,
+    Upload,
+)
 from projects.api.base import VersionField, project_field
 
 
@@ -96,6 +106,22 @@ class UploadMappingSerializer(serializers.Serializer):
     version = VersionField()
 
 
+class WorkerChunksSerializer(serializers.Serializer):
+    worker = serializers.CharField()
+    chunks = serializers.IntegerField()
+    rows = serializers.IntegerField()
+
+
+class RunChunkSummarySerializer(serializers.Serializer):
+    total = serializers.IntegerField(allow_null=True, help_text="Chunks in the file; null while it is being split.")
+    split = serializers.IntegerField()
+    committed = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    committed_percent = serializers.IntegerField()
+    in_progress_percent = serializers.IntegerField()
+    by_worker = WorkerChunksSerializer(many=True)
+
+
 class MigrationRunSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     object = serializers.SlugRelatedField(slug_field="name", read_only=True)
@@ -103,6 +129,9 @@ class MigrationRunSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True)
     seconds_left = serializers.IntegerField(read_only=True, allow_null=True)
     errors_url = serializers.SerializerMethodField()
+    chunks = serializers.SerializerMethodField(
+        help_text="Runs split across workers: chunks split, committed and in progress, and who committed them."
+    )
 
     class Meta:
         model = MigrationRun
@@ -124,6 +153,9 @@ class MigrationRunSerializer(serializers.ModelSerializer):
             "unchanged_rows",
             "loaded_checksum",
             "rows_per_second",
+            "workers",
+            "chunk_total",
+            "chunks",
             "percent",
             "seconds_left",
             "started_at",
@@ -139,11 +171,22 @@ class MigrationRunSerializer(serializers.ModelSerializer):
     def get_errors_url(self, run) -> str:
         return reverse("datamigration-api:run-errors", args=[run.pk])
 
+    @extend_schema_field(RunChunkSummarySerializer(allow_null=True))
+    def get_chunks(self, run) -> dict | None:
+        return selectors.run_chunk_summary(run)
+
 
 class MigrationRunInputSerializer(serializers.Serializer):
     upload = serializers.PrimaryKeyRelatedField(queryset=Upload.objects.none())
     mode = serializers.ChoiceField(choices=MigrationRun.Mode.choices, default=MigrationRun.Mode.VALIDATE)
     cycle = serializers.RegexField(r"^(mock[1-9][0-9]?|final)$", default="mock1", max_length=32)
+    workers = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_RUN_WORKERS,
+        required=False,
+        help_text="How many workers may process the file's chunks at once (default DATAMIGRATION_RUN_WORKERS; "
+        "PostgreSQL only, 1 elsewhere).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
