@@ -227,10 +227,12 @@ def database_url_for_subprocess() -> str:
 class WorkerProcess:
     """``celery -A erpimpl worker`` as a child process, on the tests' database and broker."""
 
-    def __init__(self, queues: str = "default,migrations", extra_env: dict | None = None, tmp_path=None):
-        self.queues = queues
+    def __init__(
+        self, queues: str = "default,migrations", extra_env: dict | None = None, tmp_path=None, name: str = "worker"
+    ):
+        self.queues, self.name = queues, name
         self.extra_env = extra_env or {}
-        self.log_path = (tmp_path or settings.VAR_DIR) / f"worker-{os.getpid()}-{id(self)}.log"
+        self.log_path = (tmp_path or settings.VAR_DIR) / f"{name}-{os.getpid()}-{id(self)}.log"
         self.process = None
 
     def start(self, timeout: float = 60):
@@ -243,6 +245,7 @@ class WorkerProcess:
             "DATABASE_URL": database_url_for_subprocess(),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "DJANGO_SETTINGS_MODULE": "erpimpl.settings",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the uploads of the test
             **self.extra_env,
         }
         self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
@@ -258,6 +261,8 @@ class WorkerProcess:
                 "solo",
                 "-Q",
                 self.queues,
+                "-n",
+                f"{self.name}@%h",
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",

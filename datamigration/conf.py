@@ -52,6 +52,11 @@ def chunk_pause_seconds() -> float:
     return _get("DATAMIGRATION_CHUNK_PAUSE_MS", 0) / 1000
 
 
+def split_pause_seconds() -> float:
+    """Pause after each chunk written to a split run's spool (``DATAMIGRATION_SPLIT_PAUSE_MS``): tests only."""
+    return _get("DATAMIGRATION_SPLIT_PAUSE_MS", 0) / 1000
+
+
 def run_workers() -> int:
     return _get("DATAMIGRATION_RUN_WORKERS", 1)
 

@@ -381,8 +381,13 @@ def guarded(run: MigrationRun, lease: Lease, body) -> MigrationRun:
     except spool.SpoolUnreadable as exc:
         _finish(run, lease.token, MigrationRun.Status.FAILED, exc.message)
     except Exception as exc:
-        log.exception("run %s failed", run.pk)
-        _finish(run, lease.token, MigrationRun.Status.FAILED, INTERNAL_ERROR.format(error=exc)[:2000])
+        if MigrationRun.objects.filter(pk=run.pk, status__in=MigrationRun.TERMINAL).exists():
+            # Another worker of a split run ended it (e.g. cancelled, dropping the staging table
+            # under this worker's last write): nothing to record.
+            log.info("run %s ended meanwhile; this worker stops (%s)", run.pk, exc)
+        else:
+            log.exception("run %s failed", run.pk)
+            _finish(run, lease.token, MigrationRun.Status.FAILED, INTERNAL_ERROR.format(error=exc)[:2000])
     return MigrationRun.objects.get(pk=run.pk)
 
 

@@ -13,9 +13,11 @@ when the file is split, and every helper then take chunks from the ledger one at
   one wins) and finalises: duplicates across the whole file, same-object references and
   the publishing upsert, unchanged (``engine._finalize``).
 
-If every worker of the run dies, its heartbeat goes stale and the reconciler re-enqueues
-it: a new coordinator resumes the split where the spool stops, releases dead claims and
-carries on. Committed chunks are never redone.
+If the coordinator dies while it splits, the helpers finish the chunks already spooled; the
+first helper that then finds the run's heartbeat stale re-enqueues the run, and the worker
+that claims it becomes the new coordinator: it resumes the split where the spool stops,
+releases the dead claims and enqueues new helpers. If every worker dies, the reconciler
+(beat, or a worker that starts) does the same. Committed chunks are never redone.
 """
 
 import logging
@@ -76,6 +78,8 @@ def coordinate(run: MigrationRun, lease: Lease) -> None:
     try:
         if chunks is not None:
             _spool(run, lease.token, chunks, taker)
+        else:  # resumed after the split was done
+            _call_helpers(run, lease.token)
         taker.until_done()
     finally:
         taker.close()
@@ -93,11 +97,26 @@ def help_run(run_id: int, token: str) -> MigrationRun | None:
         taker = _Taker(run, lease, build_plan(run, spool.read_header(run.pk)))
         try:
             taker.until_done()
+        except CoordinatorGone:
+            log.warning("run %s: its coordinator stopped while splitting; re-enqueued", run.pk)
+            _requeue(run)
+            return
         finally:
             taker.close()
         _finalize_once(run, lease, taker.plan)
 
     return guarded(run, lease, body)
+
+
+class CoordinatorGone(Exception):
+    """The worker splitting the file stopped (stale heartbeat) before the split was done."""
+
+
+def _requeue(run: MigrationRun) -> None:
+    """Hand the run to the next free worker: its claim sees the stale heartbeat and takes over."""
+    from datamigration.tasks import migration_run_execute_task
+
+    migration_run_execute_task.delay(run.pk)
 
 
 # --- the split ------------------------------------------------------------------------
@@ -109,8 +128,6 @@ def _open_split(run: MigrationRun, token: str):
         reset_progress(run)
     _release_claims(run)
     if _chunk_total(run) is not None:
-        if RunChunk.objects.filter(run=run, committed_at__isnull=True).count() > 1:
-            _enqueue_helpers(run, token)
         return None, build_plan(run, spool.read_header(run.pk))
     spooled = RunChunk.objects.filter(run=run).aggregate(rows=Sum("rows"))["rows"] or 0
     chunks, plan, header = open_file(run, skip=spooled)
@@ -123,20 +140,23 @@ def _open_split(run: MigrationRun, token: str):
 
 def _spool(run: MigrationRun, token: str, chunks, taker: "_Taker") -> None:
     chunk_no = RunChunk.objects.filter(run=run).count()
+    helpers_called = False
+    pause = conf.split_pause_seconds()
     for first_row, rows in chunks:
         check_cancel(run)
         spool.write_chunk(run.pk, chunk_no, first_row, rows)
         with transaction.atomic():
             RunChunk.objects.create(run=run, chunk_no=chunk_no, first_row=first_row, rows=len(rows))
             _touch(run, token)
-        if chunk_no == 1:
-            _enqueue_helpers(run, token)
         chunk_no += 1
-        if (
-            RunChunk.objects.filter(run=run, claimed_at__isnull=True, committed_at__isnull=True).count()
-            > BACKLOG_CHUNKS
-        ):
+        helpers_called = helpers_called or _call_helpers(run, token)
+        waiting = RunChunk.objects.filter(run=run, claimed_at__isnull=True, committed_at__isnull=True).count()
+        if waiting > BACKLOG_CHUNKS:
             taker.take_one()
+        if pause:
+            time.sleep(pause)
+    if not helpers_called:
+        _call_helpers(run, token)
     rows_total = RunChunk.objects.filter(run=run).aggregate(rows=Sum("rows"))["rows"] or 0
     if rows_total == 0:
         raise readers.FileRejected(readers.HEADER_ONLY)
@@ -164,11 +184,15 @@ def _touch(run: MigrationRun, token: str) -> None:
         raise LeaseLost
 
 
-def _enqueue_helpers(run: MigrationRun, token: str) -> None:
+def _call_helpers(run: MigrationRun, token: str) -> bool:
+    """Enqueue ``workers - 1`` helpers once two chunks wait (a one-chunk file needs none)."""
     from datamigration.tasks import migration_run_help_task
 
+    if RunChunk.objects.filter(run=run, committed_at__isnull=True).count() < 2:
+        return False
     for _ in range(run.workers - 1):
         migration_run_help_task.delay(run.pk, token)
+    return True
 
 
 # --- taking chunks --------------------------------------------------------------------
@@ -202,11 +226,17 @@ class _Taker:
         self.pause = conf.chunk_pause_seconds()
         self.writer = ChunkWriter(after_commit=lambda item: spool.remove_chunk(run.pk, item[2]))
 
-    def state(self) -> dict:
-        """The run as it is now; stop if this worker may no longer write or a cancel came in."""
+    def state(self) -> dict | None:
+        """The run as it is now; stop if this worker may no longer write or a cancel came in.
+
+        ``None`` when there is nothing left to do: the run ended, or another of its workers
+        is finalising it.
+        """
         fields = ("status", "worker", "cancel_requested", "chunk_total", "heartbeat_at")
         state = MigrationRun.objects.values(*fields).get(pk=self.run.pk)
-        if state["status"] != MigrationRun.Status.RUNNING or state["worker"] != self.lease.token:
+        if state["status"] in MigrationRun.TERMINAL or state["worker"] == f"{self.lease.token}/final":
+            return None
+        if state["worker"] != self.lease.token:
             raise LeaseLost
         if state["cancel_requested"]:
             raise RunCancelled
@@ -229,18 +259,19 @@ class _Taker:
         """Take chunks until every chunk of the run is committed (by this worker or others)."""
         while True:
             state = self.state()
+            if state is None:
+                return
             if self.take_one():
                 continue
             self.writer.flush()
             if state["chunk_total"] is None:
-                # The file is still being split. A coordinator that died stops the heartbeat:
-                # leave then; the reconciler restarts the run with a new coordinator.
+                # The file is still being split. A coordinator that died stops the heartbeat.
                 if state["heartbeat_at"] < timezone.now() - timedelta(seconds=conf.lease_seconds()):
-                    raise LeaseLost
+                    raise CoordinatorGone
             elif not RunChunk.objects.filter(run=self.run, committed_at__isnull=True).exists():
                 return
-            else:
-                _touch(self.run, self.lease.token)  # alive, waiting for other workers' chunks
+            else:  # alive, waiting for other workers' chunks (the next state() sees a lost lease)
+                MigrationRun.objects.filter(pk=self.run.pk, worker=self.lease.token).update(heartbeat_at=timezone.now())
             time.sleep(POLL_SECONDS)
 
     def close(self) -> None:

@@ -1,38 +1,32 @@
-"""A real Celery worker is killed (SIGKILL) mid-run; another worker resumes the run.
+"""Migration runs on real Celery worker processes: killed workers, cancels, runs split across workers.
 
-The run must end ``succeeded`` with exactly the staged records of an uninterrupted run.
-The worker processes use the test database (``DATABASE_URL``) and the configured broker
-(``CELERY_BROKER_URL``; kombu's filesystem transport by default).
+A killed worker's run must end ``succeeded`` with exactly the staged records of an
+uninterrupted run. The worker processes use the test database (``DATABASE_URL``) and the
+configured broker (``CELERY_BROKER_URL``: Redis in CI), with 50-row chunks and a pause
+after each chunk so a run lasts long enough to be interrupted.
 """
 
 import contextlib
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
-from datamigration import services
+from datamigration import conf, services
 from datamigration.models import MigrationRun, RunChunk, StagedRecord
 from datamigration.tests.factories import expected_errors, obj, run_file, upload_path
 
-ROOT = Path(settings.BASE_DIR)
+SLOW_CHUNKS = {
+    "DATAMIGRATION_CHUNK_ROWS": "50",
+    "DATAMIGRATION_CHUNK_PAUSE_MS": "150",
+    "DATAMIGRATION_LEASE_SECONDS": "2",
+    "DB_CONN_MAX_AGE": "0",
+}
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _purge_broker():
+@pytest.fixture
+def start_worker(celery_worker_process):
+    """A solo worker process for the migrations queue, named ``name``; the broker is purged first."""
     from erpimpl.celery import app
 
     with app.connection_for_write() as conn:
@@ -40,117 +34,183 @@ def _purge_broker():
             with contextlib.suppress(Exception):  # the queue may not exist yet
                 conn.default_channel.queue_purge(queue)
 
+    def start(name: str, **env):
+        return celery_worker_process(queues="migrations,default", name=name, extra_env={**SLOW_CHUNKS, **env})
 
-def _start_worker(name: str, log: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "DATAMIGRATION_CHUNK_ROWS": "50",
-        "DATAMIGRATION_CHUNK_PAUSE_MS": "150",
-        "DATAMIGRATION_LEASE_SECONDS": "2",
-        "DB_CONN_MAX_AGE": "0",
-    }
-    command = [sys.executable, "-m", "celery", "-A", "erpimpl", "worker", "-Q", "migrations,default", "-P", "solo"]
-    command += ["-n", f"{name}@%h", "--without-mingle", "--without-gossip", "-l", "info"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    return start
 
 
-def _wait(predicate, timeout: float, what: str):
+@pytest.fixture
+def products_upload(project, consultant, md_dir):
+    for name in ("uom", "tax_codes", "vendors"):
+        assert run_file(project, name, md_dir / f"{name}.csv", by=consultant).status == "succeeded"
+    return upload_path(project, "products", md_dir / "products.csv", by=consultant)
+
+
+def _wait(predicate, timeout: float, what: str, worker=None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}" + (f"\n{worker.output()[-3000:]}" if worker else ""))
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_a_killed_worker_is_replaced_and_the_run_ends_like_an_uninterrupted_one(
-    project, consultant, md_dir, manifest, tmp_path
-):
-    for name in ("uom", "tax_codes", "vendors"):
-        assert run_file(project, name, md_dir / f"{name}.csv", by=consultant).status == "succeeded"
-    upload = upload_path(project, "products", md_dir / "products.csv", by=consultant)
-    _purge_broker()
-    first = _start_worker("doomed", tmp_path / "worker1.log")
-    second = None
-    try:
-        run = services.migration_run_start(upload=upload, by=consultant, mode="load")
-        _wait(
-            lambda: MigrationRun.objects.filter(pk=run.pk, processed_rows__gte=300, status="running").exists(),
-            90,
-            "the first worker to commit some chunks",
-        )
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(10)
-        killed_at = MigrationRun.objects.get(pk=run.pk)
-        assert killed_at.status == "running" and 0 < killed_at.processed_rows < 2000
-        time.sleep(3)  # let the dead worker's lease (2 s) expire
+def _finished(run, timeout, worker=None) -> MigrationRun:
+    return _wait(
+        lambda: MigrationRun.objects.filter(pk=run.pk, status__in=MigrationRun.TERMINAL).first(),
+        timeout,
+        "the run to end",
+        worker,
+    )
 
-        second = _start_worker("rescuer", tmp_path / "worker2.log")
-        finished = _wait(
-            lambda: MigrationRun.objects.filter(pk=run.pk, status__in=MigrationRun.TERMINAL).first(),
-            120,
-            "the second worker to finish the run",
-        )
-    finally:
-        for worker in (first, second):
-            if worker is not None and worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
 
-    logs = (tmp_path / "worker2.log").read_text(errors="replace")
-    assert finished.status == "succeeded", (finished.message, logs[-3000:])
-    assert finished.deliveries == 2
-    chunks = list(RunChunk.objects.filter(run=run).values_list("chunk_no", flat=True))
-    assert chunks == list(range(len(chunks)))
+def _assert_like_an_uninterrupted_load(project, consultant, md_dir, manifest, finished):
+    """Exactly the manifest's errors, every other row staged once, and a second load finds them unchanged."""
     bad = expected_errors(manifest, "products.csv")
     assert set(finished.row_errors.values_list("row", "field", "kind")) == bad
+    assert finished.row_errors.count() == len(bad)
     staged = StagedRecord.objects.filter(object=obj(project, "products"))
     assert staged.count() == 2000 - len({row for row, _, _ in bad}) == finished.inserted_rows
-    assert staged.values("key").distinct().count() == staged.count()
-    # an uninterrupted run of the same file finds every record already there, unchanged
+    chunks = list(RunChunk.objects.filter(run=finished).values_list("chunk_no", flat=True))
+    assert chunks == list(range(len(chunks)))
+    assert sum(RunChunk.objects.filter(run=finished).values_list("rows", flat=True)) == 2000
     again = run_file(project, "products", md_dir / "products.csv", by=consultant, cycle="mock2")
     assert (again.inserted_rows, again.updated_rows, again.unchanged_rows) == (0, 0, staged.count())
     assert again.loaded_checksum == finished.loaded_checksum
 
 
+def _staging_gone(run) -> bool:
+    with connection.cursor() as cursor:
+        return run.staging_table not in connection.introspection.table_names(cursor)
+
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_running_load_is_cancelled_on_a_real_worker_and_stages_nothing(project, consultant, md_dir, tmp_path):
-    for name in ("uom", "tax_codes", "vendors"):
-        run_file(project, name, md_dir / f"{name}.csv", by=consultant)
-    upload = upload_path(project, "products", md_dir / "products.csv", by=consultant)
-    _purge_broker()
-    worker = _start_worker("canceller", tmp_path / "worker.log")
-    try:
-        run = services.migration_run_start(upload=upload, by=consultant, mode="load")
-        _wait(
-            lambda: MigrationRun.objects.filter(pk=run.pk, processed_rows__gt=0, status="running").exists(),
-            90,
-            "the worker to start the run",
-        )
-        services.migration_run_cancel(run=MigrationRun.objects.get(pk=run.pk), by=consultant)
-        finished = _wait(
-            lambda: MigrationRun.objects.filter(pk=run.pk, status__in=MigrationRun.TERMINAL).first(),
-            60,
-            "the run to stop",
-        )
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+def test_a_killed_worker_is_replaced_and_the_run_ends_like_an_uninterrupted_one(
+    project, consultant, md_dir, manifest, products_upload, start_worker
+):
+    doomed = start_worker("doomed")
+    run = services.migration_run_start(upload=products_upload, by=consultant, mode="load", workers=1)
+    _wait(
+        lambda: MigrationRun.objects.filter(pk=run.pk, processed_rows__gte=300, status="running").exists(),
+        90,
+        "the first worker to commit some chunks",
+        doomed,
+    )
+    doomed.stop(kill=True)
+    killed_at = MigrationRun.objects.get(pk=run.pk)
+    assert killed_at.status == "running" and 0 < killed_at.processed_rows < 2000
+    time.sleep(3)  # let the dead worker's lease (2 s) expire
+
+    rescuer = start_worker("rescuer")
+    finished = _finished(run, 120, rescuer)
+
+    assert finished.status == "succeeded", (finished.message, rescuer.output()[-3000:])
+    assert finished.deliveries == 2
+    _assert_like_an_uninterrupted_load(project, consultant, md_dir, manifest, finished)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_running_load_is_cancelled_on_a_real_worker_and_stages_nothing(
+    project, consultant, products_upload, start_worker
+):
+    worker = start_worker("canceller")
+    run = services.migration_run_start(upload=products_upload, by=consultant, mode="load", workers=1)
+    _wait(
+        lambda: MigrationRun.objects.filter(pk=run.pk, processed_rows__gt=0, status="running").exists(),
+        90,
+        "the worker to start the run",
+        worker,
+    )
+    services.migration_run_cancel(run=MigrationRun.objects.get(pk=run.pk), by=consultant)
+    finished = _finished(run, 60, worker)
 
     assert finished.status == "cancelled"
     assert finished.processed_rows < 2000
     assert not StagedRecord.objects.filter(object=obj(project, "products")).exists()
-    with connection.cursor() as cursor:
-        assert finished.staging_table not in connection.introspection.table_names(cursor)
+    assert _staging_gone(finished)
+
+
+# --- one run split across several workers (PostgreSQL) ------------------------------------
+
+
+@pytest.mark.worker
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_run_split_across_two_workers_loads_like_one_worker(
+    project, consultant, md_dir, manifest, products_upload, start_worker
+):
+    first, second = start_worker("split-a"), start_worker("split-b")
+    run = services.migration_run_start(upload=products_upload, by=consultant, mode="load", workers=2)
+    finished = _finished(run, 120, first)
+
+    assert finished.status == "succeeded", (finished.message, first.output()[-3000:], second.output()[-3000:])
+    assert finished.workers == 2 and finished.chunk_total == 40
+    hosts = {name.split("@")[0] for name in RunChunk.objects.filter(run=run).values_list("worker", flat=True)}
+    assert hosts == {"split-a", "split-b"}, "both workers committed chunks"
+    assert not RunChunk.objects.filter(run=run, committed_at__isnull=True).exists()
+    assert _staging_gone(finished)
+    assert not conf.spool_dir().joinpath(str(run.pk)).exists()
+    _assert_like_an_uninterrupted_load(project, consultant, md_dir, manifest, finished)
+
+
+@pytest.mark.worker
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_splitting_worker_is_killed_and_the_other_worker_ends_the_run_alone(
+    project, consultant, md_dir, manifest, products_upload, start_worker
+):
+    slow_split = {"DATAMIGRATION_SPLIT_PAUSE_MS": "300", "DATAMIGRATION_CHUNK_PAUSE_MS": "50"}
+    splitter = start_worker("splitter", **slow_split)
+    run = services.migration_run_start(upload=products_upload, by=consultant, mode="load", workers=2)
+    _wait(
+        lambda: MigrationRun.objects.filter(pk=run.pk, worker__startswith="splitter@").exists(),
+        60,
+        "the first worker to claim the run",
+        splitter,
+    )
+    helper = start_worker("helper", **slow_split)
+    _wait(
+        lambda: RunChunk.objects.filter(run=run, worker__startswith="helper@", committed_at__isnull=False).exists(),
+        60,
+        "the second worker to commit a chunk",
+        helper,
+    )
+    splitting = MigrationRun.objects.get(pk=run.pk)
+    assert splitting.chunk_total is None, "the file is still being split when its worker dies"
+    splitter.stop(kill=True)
+
+    finished = _finished(run, 120, helper)
+
+    assert finished.status == "succeeded", (finished.message, helper.output()[-3000:])
+    assert finished.deliveries == 2, "the helper re-enqueued the run and took it over"
+    assert finished.worker.startswith("helper@")
+    _assert_like_an_uninterrupted_load(project, consultant, md_dir, manifest, finished)
+
+
+@pytest.mark.worker
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_split_run_is_cancelled_on_every_worker_and_stages_nothing(
+    project, consultant, products_upload, start_worker
+):
+    first = start_worker("cancel-a")
+    start_worker("cancel-b")
+    run = services.migration_run_start(upload=products_upload, by=consultant, mode="load", workers=2)
+    _wait(
+        lambda: RunChunk.objects.filter(run=run, committed_at__isnull=False).count() >= 4,
+        90,
+        "the workers to commit chunks",
+        first,
+    )
+    services.migration_run_cancel(run=MigrationRun.objects.get(pk=run.pk), by=consultant)
+    finished = _finished(run, 60, first)
+
+    assert finished.status == "cancelled"
+    assert finished.processed_rows < 2000
+    assert not StagedRecord.objects.filter(object=obj(project, "products")).exists()
+    assert _staging_gone(finished)
+    assert not conf.spool_dir().joinpath(str(run.pk)).exists()
