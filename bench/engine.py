@@ -218,11 +218,15 @@ class RunWatcher:
 
 
 # --- the management command --------------------------------------------------------------------
-def migrate_command(project, object_name: str, path: Path, *, validate_only=False, cycle="mock1", user=None):
+def migrate_command(
+    project, object_name: str, path: Path, *, validate_only=False, cycle="mock1", user=None, workers=None
+):
     args = [PYTHON, "manage.py", "migrate_masterdata", "--project", project.code, "--object", object_name]
     args += ["--file", str(path), "--cycle", cycle]
     if validate_only:
         args.append("--validate-only")
+    if workers is not None:
+        args += ["--workers", str(workers)]
     if user is not None and "--user" in command_help():
         args += ["--user", user.username]
     return args
@@ -310,12 +314,17 @@ def compare_errors(run_id, expected: list[dict]) -> dict:
     }
 
 
-def measured_run(project, object_name, path, *, rows, validate_only, worker, timeout, log, user, expected=None):
-    """One run through the command, with its progress watched and the worker's RSS sampled."""
+def measured_run(
+    project, object_name, path, *, rows, validate_only, worker, timeout, log, user, expected=None, workers=None
+):
+    """One run through the command, with its progress watched and the worker's RSS sampled.
+
+    ``workers``: how many worker processes may share the run's chunks (``--workers``).
+    """
     from django.utils import timezone
 
     since = timezone.now()
-    args = migrate_command(project, object_name, path, validate_only=validate_only, user=user)
+    args = migrate_command(project, object_name, path, validate_only=validate_only, user=user, workers=workers)
     with RssSampler(worker.proc.pid) as rss, RunWatcher(project.pk, object_name, since) as watch:
         result, wall, proc = run_command(args, timeout, log)
     run_id = (result or {}).get("run_id") or (result or {}).get("run") or (result or {}).get("id") or watch.run_id
@@ -328,6 +337,8 @@ def measured_run(project, object_name, path, *, rows, validate_only, worker, tim
         "exit_code": proc.returncode,
         "result": result,
         "run_id": run_id,
+        "workers": (result or {}).get("workers", 1),
+        "chunks_by_worker": (result or {}).get("chunks_by_worker"),
     }
     if run_id:
         out.update(run_times(run_id))
@@ -346,7 +357,7 @@ def measured_run(project, object_name, path, *, rows, validate_only, worker, tim
             f"{cmp['reported']} reported / {cmp['injected']} injected, {cmp['missing']} missing, {cmp['extra']} extra"
         )
     log(
-        f"{object_name} {out['mode']} {rows:,} rows: {out['status']} in {out['seconds']:.1f} s "
+        f"{object_name} {out['mode']} {rows:,} rows on {out['workers']} worker(s): {out['status']} in {out['seconds']:.1f} s "
         f"(command {wall:.1f} s), {out['rows_per_s'] or 0:,.0f} rows/s, peak RSS {out['peak_rss_mb']} MB, "
         f"progress max gap {out['progress'].get('max_interval_s')} s"
         + (f", errors: {out['errors_detail']}" if "errors_detail" in out else "")
@@ -433,23 +444,36 @@ def cancel_latency(project, files, worker, timeout, log, user) -> dict:
 
 
 # --- the whole step ----------------------------------------------------------------------------
-def size_figures(project, files, worker, timeout, log, user) -> dict:
+def size_figures(project, files, worker, timeout, log, user, split_workers=0) -> dict:
+    """Validate-only and load runs of the products file on one worker process, and with
+    ``split_workers`` > 1 the same two runs split across that many (the load starts again
+    from no staged products, so both loads insert every valid row)."""
     refs = load_references(project, files, worker, timeout, log, user)
     fig = {"project": project.code, "references": refs}
-    for kind in ("validate", "load"):
+    kinds = [("validate", 1), ("load", 1)]
+    if split_workers > 1:
+        kinds += [("split_validate", split_workers), ("split_load", split_workers)]
+    for kind, workers in kinds:
+        if kind == "split_load":
+            from datamigration import services
+            from datamigration.models import MasterDataObject
+
+            products = MasterDataObject.objects.get(project=project, name="products")
+            services.staged_records_delete(object=products, by=user)
         fig[kind] = measured_run(
             project,
             "products",
             files["products"],
             rows=files["rows"],
-            validate_only=kind == "validate",
+            validate_only=kind.endswith("validate"),
             worker=worker,
             timeout=timeout,
             log=log,
             user=user,
             expected=files["errors"],
+            workers=workers,
         )
-    runs = (fig["validate"], fig["load"])
+    runs = [fig[kind] for kind, _ in kinds]
     fig["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
     fig["progress"] = {
         "max_interval_s": max((r["progress"].get("max_interval_s") or 0) for r in runs),
@@ -476,7 +500,8 @@ def run(args, *, small: dict, big: dict, log) -> dict:
             if key == "cancel":  # a load of the big file again, in its project (references loaded)
                 out[key] = cancel_latency(project, files, worker, args.run_timeout, log, user)
             else:
-                out[key] = size_figures(project, files, worker, args.run_timeout, log, user)
+                split = args.split_workers if key == "big" else 0
+                out[key] = size_figures(project, files, worker, args.run_timeout, log, user, split)
         except Exception:
             import traceback
 
@@ -498,8 +523,10 @@ def notes(out: dict) -> list[str]:
         fig = out.get(key)
         if not fig:
             continue
-        for kind in ("validate", "load"):
-            r = fig[kind]
+        for kind in ("validate", "load", "split_validate", "split_load"):
+            r = fig.get(kind)
+            if r is None:
+                continue
             p = r["progress"]
             lines.append(
                 f"{fig['project']} products {kind}: run #{r.get('run_id')} {r.get('status')}, "
@@ -508,6 +535,7 @@ def notes(out: dict) -> list[str]:
                 f"{r.get('error_rows')}; {r.get('errors_detail', '')}; progress writes: max gap "
                 f"{p.get('max_interval_s')} s (processed rows: {p.get('max_interval_processed_rows_s')} s); "
                 f"peak RSS {r['peak_rss_mb']} MB"
+                + (f"; chunks committed by worker process: {r.get('chunks_by_worker')}" if r["workers"] > 1 else "")
             )
         refs = ", ".join(
             f"{r['object']} {r['rows']:,} rows {r.get('status')} in {r['seconds']:.1f} s" for r in fig["references"]

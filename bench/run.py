@@ -807,12 +807,14 @@ def throughput_table(results: dict, size_key: str) -> list[str]:
     engine = results.get("engine") or {}
     if engine.get("status") != "ok":
         lines.append(f"| erpimpl's job: **{engine.get('status', 'not run')}** | | | | | | |")
-    for kind in ("validate", "load"):
+    for kind in ("validate", "load", "split_validate", "split_load"):
         r = eng.get(kind)
         if r:
             a, b = vs(r.get("rows_per_s"))
+            mode = "validate-only" if kind.endswith("validate") else "load"
+            on = f" split across {r['workers']} worker processes" if r.get("workers", 1) > 1 else ""
             lines.append(
-                f"| erpimpl {kind}{'-only' if kind == 'validate' else ''} run, queued → {r.get('status')} "
+                f"| erpimpl {mode} run{on}, queued → {r.get('status')} "
                 f"| {r['rows']:,} | {fmt(r.get('seconds'), 1)} (1 run; command wall {fmt(r.get('wall_seconds'), 1)}) "
                 f"| {fmt(r.get('rows_per_s'))} | {a} | {b} | {fmt(r.get('peak_rss_mb'), 1)} |"
             )
@@ -913,6 +915,12 @@ def main() -> int:
     ap.add_argument("--keep-db", action="store_true", help="do not drop and re-create the benchmark database")
     ap.add_argument("--pool", choices=["prefork", "solo"], default="prefork", help="Celery pool of the worker")
     ap.add_argument("--concurrency", type=int, default=2, help="worker processes with --pool prefork")
+    ap.add_argument(
+        "--split-workers",
+        type=int,
+        default=2,
+        help="also run the big file split across this many worker processes (0: skip)",
+    )
     ap.add_argument("--die-budget", type=float, default=900, help="seconds allowed to one django-import-export run")
     ap.add_argument("--run-timeout", type=float, default=900, help="seconds allowed to one engine run")
     ap.add_argument("--skip", action="append", default=[], choices=["copy", "die", "engine", "xlsx"])

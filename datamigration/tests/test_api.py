@@ -284,3 +284,37 @@ def test_errors_download_still_works_when_the_file_was_purged(project, consultan
 
     lines = b"".join(response.streaming_content)[3:].decode().splitlines()
     assert lines == ["row,field,kind,message,value", "1,code,required,This field is required.,"]
+
+
+@pytest.mark.parametrize("workers", [0, 33, "two"])
+def test_a_run_asks_for_1_to_32_workers(project, consultant, api_client_for, workers):
+    client = api_client_for(consultant)
+    upload = post_file(client, project, "uom", csv_bytes([["code", "name"], ["A", "a"]])).json()
+
+    response = client.post(RUNS, {"upload": upload["id"], "mode": "load", "workers": workers}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["workers"]
+    assert not MigrationRun.objects.exists()
+
+
+@pytest.mark.postgres
+def test_a_run_split_across_workers_shows_its_chunks(project, consultant, api_client_for):
+    client = api_client_for(consultant)
+    upload = post_file(client, project, "uom", csv_bytes([["code", "name"], ["A", "a"]])).json()
+
+    created = client.post(RUNS, {"upload": upload["id"], "mode": "load", "workers": 3}, format="json")
+    one = client.post(RUNS, {"upload": upload["id"], "mode": "validate", "workers": 1}, format="json")
+
+    assert created.status_code == 202
+    assert created.json()["workers"] == 3
+    assert created.json()["chunks"] == {
+        "total": None,
+        "split": 0,
+        "committed": 0,
+        "in_progress": 0,
+        "committed_percent": 0,
+        "in_progress_percent": 0,
+        "by_worker": [],
+    }
+    assert (one.json()["workers"], one.json()["chunks"]) == (1, None)

@@ -61,3 +61,37 @@ def test_key_user_validates_from_the_portal_and_consultant_loads(browser, team, 
     browser.goto(f"/projects/{project.code}/datamigration/reconciliation/")
     page.wait_for_function("() => document.querySelector('#reconciliation-chart').width > 0")
     assert browser.console_errors == []
+
+
+@pytest.mark.worker
+@pytest.mark.postgres
+def test_consultant_loads_a_file_split_across_two_real_workers(
+    browser, team, md_dir, manifest, celery_worker_process
+):
+    from datamigration.tests.factories import expected_errors, run_file
+    from datamigration.tests.test_worker import SLOW_CHUNKS
+
+    project = team
+    bob = project.memberships.get(role=Role.CONSULTANT).user
+    for name in ("uom", "tax_codes", "vendors"):
+        run_file(project, name, md_dir / f"{name}.csv", by=bob)
+    for name in ("split-a", "split-b"):
+        celery_worker_process(queues="migrations,default", name=name, extra_env=SLOW_CHUNKS)
+    page = browser.page
+
+    browser.login("bob_consultant")
+    browser.goto(f"/projects/{project.code}/datamigration/objects/products/upload/")
+    page.set_input_files("#id_file", str(md_dir / "products.csv"))
+    page.click("#upload-form button[type=submit]")
+    page.select_option("#id_mode", "load")
+    page.fill("#id_workers", "2")
+    page.click("#run-form button[type=submit]")
+    page.wait_for_selector("#run-chunks:has-text('Split across up to 2 workers')", timeout=30_000)
+    _wait_for_run(page, "succeeded")
+
+    run = MigrationRun.objects.get(project=project, object__name="products")
+    workers = page.locator("#run-chunks li").all_inner_texts()
+    assert len(workers) == 2 and all("split-" in w for w in workers)
+    assert run.workers == 2 and run.error_rows == len({r for r, _, _ in expected_errors(manifest, "products.csv")})
+    assert page.locator("#valid-rows").inner_text() == str(run.valid_rows)
+    assert browser.console_errors == []

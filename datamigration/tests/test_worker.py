@@ -11,6 +11,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from datamigration import conf, services
 from datamigration.models import MigrationRun, RunChunk, StagedRecord
@@ -141,7 +142,7 @@ def test_a_running_load_is_cancelled_on_a_real_worker_and_stages_nothing(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_run_split_across_two_workers_loads_like_one_worker(
-    project, consultant, md_dir, manifest, products_upload, start_worker
+    project, consultant, md_dir, manifest, products_upload, start_worker, api_client_for
 ):
     first, second = start_worker("split-a"), start_worker("split-b")
     run = services.migration_run_start(upload=products_upload, by=consultant, mode="load", workers=2)
@@ -154,6 +155,9 @@ def test_a_run_split_across_two_workers_loads_like_one_worker(
     assert not RunChunk.objects.filter(run=run, committed_at__isnull=True).exists()
     assert _staging_gone(finished)
     assert not conf.spool_dir().joinpath(str(run.pk)).exists()
+    chunks = api_client_for(consultant).get(reverse("datamigration-api:run-detail", args=[run.pk])).json()["chunks"]
+    assert (chunks["total"], chunks["committed"], chunks["committed_percent"]) == (40, 40, 100)
+    assert sum(w["rows"] for w in chunks["by_worker"]) == 2000
     _assert_like_an_uninterrupted_load(project, consultant, md_dir, manifest, finished)
 
 
