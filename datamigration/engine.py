@@ -420,7 +420,8 @@ class ChunkWriter:
 
     PostgreSQL works on chunk N (COPY, indexes, commit) while Python validates chunk N+1.
     Used only outside any transaction (a worker), never inside a test's transaction.
-    ``after_commit(item)`` runs on the writer thread after each committed chunk.
+    ``after_commit(item)`` runs on the writer thread after each chunk this worker committed
+    (not after one it found committed or claimed by another worker).
     """
 
     def __init__(self, after_commit=None):
@@ -442,10 +443,8 @@ class ChunkWriter:
                 try:
                     if item is None:
                         return
-                    if self.error is None:
-                        _commit_chunk(*item)
-                        if self.after_commit is not None:
-                            self.after_commit(item)
+                    if self.error is None and _commit_chunk(*item) and self.after_commit is not None:
+                        self.after_commit(item)
                 except BaseException as exc:  # handed to the main thread at the next submit/flush
                     self.error = exc
                 finally:

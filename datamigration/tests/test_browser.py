@@ -65,9 +65,7 @@ def test_key_user_validates_from_the_portal_and_consultant_loads(browser, team, 
 
 @pytest.mark.worker
 @pytest.mark.postgres
-def test_consultant_loads_a_file_split_across_two_real_workers(
-    browser, team, md_dir, manifest, celery_worker_process
-):
+def test_consultant_loads_a_file_split_across_two_real_workers(browser, team, md_dir, manifest, celery_worker_process):
     from datamigration.tests.factories import expected_errors, run_file
     from datamigration.tests.test_worker import SLOW_CHUNKS
 

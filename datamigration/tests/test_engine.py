@@ -1,6 +1,9 @@
 """The engine on the shared generator's files: exact error reports, idempotent loads, round trips."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from datamigration import services
 from datamigration.models import MigrationRun, RowError, RunChunk, StagedRecord
@@ -205,6 +208,33 @@ def test_a_replayed_chunk_is_a_no_op(project, consultant):
     assert engine._commit_chunk(claimed, token, 0, plan, result, 0.0) is False
     assert MigrationRun.objects.get(pk=run.pk).processed_rows == 1
     engine.stage_drop(claimed)
+
+
+def test_a_chunk_of_a_split_run_taken_over_from_a_stalled_worker_commits_once(project, consultant, settings):
+    from datamigration import engine, parallel, spool
+
+    settings.DATAMIGRATION_LEASE_SECONDS = 60
+    upload = upload_bytes(project, "uom", csv_bytes([["code", "name"], ["A", "a"]]), by=consultant)
+    run = services.migration_run_start(upload=upload, by=consultant, mode="load", workers=2)
+    claimed, token = services.migration_run_claim(run_id=run.pk, worker="w")
+    plan = engine.build_plan(claimed, ["code", "name"])
+    engine.stage_create(claimed, 2)
+    spool.write_chunk(run.pk, 0, 1, [["A", "a"]])
+    RunChunk.objects.create(run=claimed, chunk_no=0, first_row=1, rows=1)
+    result = engine._process_chunk(plan, 1, spool.read_chunk(run.pk, 0)[1])
+
+    assert parallel._claim(claimed, "stalled").worker == "stalled"
+    assert parallel._claim(claimed, "other") is None  # held, and the claim is fresh
+    RunChunk.objects.filter(run=claimed).update(claimed_at=timezone.now() - timedelta(seconds=61))
+    assert parallel._claim(claimed, "other").worker == "other"
+
+    assert engine._commit_chunk(claimed, token, 0, plan, result, 0.0, claim="stalled") is False
+    assert engine._commit_chunk(claimed, token, 0, plan, result, 0.0, claim="other") is True
+    assert engine._commit_chunk(claimed, token, 0, plan, result, 0.0, claim="other") is False
+    assert MigrationRun.objects.get(pk=run.pk).processed_rows == 1
+    assert RunChunk.objects.get(run=claimed).committed_at is not None
+    engine.stage_drop(claimed)
+    assert not spool.run_dir(run.pk).exists()
 
 
 def test_a_second_load_of_the_same_object_while_one_is_active_is_refused(project, consultant):
