@@ -18,15 +18,19 @@ log = logging.getLogger(__name__)
 QUEUE = "migrations"
 
 
-@shared_task(
-    bind=True,
-    queue=QUEUE,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    time_limit=6 * 60 * 60,
-    soft_time_limit=None,
-    ignore_result=True,
-)
+# A run's work survives a killed worker (acks late, redelivered) and may last hours.
+RUN_TASK = {
+    "bind": True,
+    "queue": QUEUE,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "time_limit": 6 * 60 * 60,
+    "soft_time_limit": None,
+    "ignore_result": True,
+}
+
+
+@shared_task(**RUN_TASK)
 def migration_run_execute_task(self, run_id: int) -> str:
     from datamigration import conf, services
 
@@ -47,15 +51,7 @@ def migration_run_execute_task(self, run_id: int) -> str:
     return run.status
 
 
-@shared_task(
-    bind=True,
-    queue=QUEUE,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    time_limit=6 * 60 * 60,
-    soft_time_limit=None,
-    ignore_result=True,
-)
+@shared_task(**RUN_TASK)
 def migration_run_help_task(self, run_id: int, token: str) -> str:
     """Take chunks of a run split across workers (enqueued by the worker that splits it)."""
     from datamigration import services

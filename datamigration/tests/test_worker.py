@@ -113,28 +113,6 @@ def test_a_killed_worker_is_replaced_and_the_run_ends_like_an_uninterrupted_one(
     _assert_like_an_uninterrupted_load(project, consultant, md_dir, manifest, finished)
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_a_running_load_is_cancelled_on_a_real_worker_and_stages_nothing(
-    project, consultant, products_upload, start_worker
-):
-    worker = start_worker("canceller")
-    run = services.migration_run_start(upload=products_upload, by=consultant, mode="load", workers=1)
-    _wait(
-        lambda: MigrationRun.objects.filter(pk=run.pk, processed_rows__gt=0, status="running").exists(),
-        90,
-        "the worker to start the run",
-        worker,
-    )
-    services.migration_run_cancel(run=MigrationRun.objects.get(pk=run.pk), by=consultant)
-    finished = _finished(run, 60, worker)
-
-    assert finished.status == "cancelled"
-    assert finished.processed_rows < 2000
-    assert not StagedRecord.objects.filter(object=obj(project, "products")).exists()
-    assert _staging_gone(finished)
-
-
 # --- one run split across several workers (PostgreSQL) ------------------------------------
 
 
@@ -196,14 +174,15 @@ def test_the_splitting_worker_is_killed_and_the_other_worker_ends_the_run_alone(
 
 
 @pytest.mark.worker
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_split_run_is_cancelled_on_every_worker_and_stages_nothing(
-    project, consultant, products_upload, start_worker
+@pytest.mark.parametrize("workers", [1, pytest.param(2, marks=pytest.mark.postgres)])
+def test_a_running_load_is_cancelled_on_every_worker_and_stages_nothing(
+    project, consultant, products_upload, start_worker, workers
 ):
     first = start_worker("cancel-a")
-    start_worker("cancel-b")
-    run = services.migration_run_start(upload=products_upload, by=consultant, mode="load", workers=2)
+    if workers > 1:
+        start_worker("cancel-b")
+    run = services.migration_run_start(upload=products_upload, by=consultant, mode="load", workers=workers)
     _wait(
         lambda: RunChunk.objects.filter(run=run, committed_at__isnull=False).count() >= 4,
         90,
