@@ -223,8 +223,14 @@ def _raw_rows(path: Path, *, fmt: str, encoding: str, delimiter: str, sheet: str
             raise
         except Exception:
             raise FileRejected(NOT_XLSX) from None
+        text_only = {str}
         for row in data.iter_rows():
-            yield [_xlsx_cell(v) for v in row]
+            # Most cells are text: a row of text only is passed on as it is, and a mixed row
+            # converts its other cells alone (the XLSX read rate depends on this loop).
+            if set(map(type, row)) == text_only:
+                yield row
+            else:
+                yield [v if v.__class__ is str else _xlsx_cell(v) for v in row]
         workbook.close()
         return
     with open(path, encoding=encoding, newline="", errors="strict") as fh:

@@ -229,6 +229,40 @@ def test_xlsx_upload_with_a_chosen_sheet(project, consultant, api_client_for):
     assert run.inserted_rows == 2
 
 
+def test_xlsx_number_and_boolean_cells_load_as_the_text_a_csv_would_give(project, consultant, api_client_for):
+    from openpyxl import Workbook
+
+    from datamigration.models import StagedRecord
+
+    workbook = Workbook()
+    for row in (
+        ["code", "name", "parent_code", "type", "level", "reconcile"],
+        [111, "Tiền mặt", None, "asset", 1, False],
+        [1111, "Tiền Việt Nam", 111, "asset", 2.0, True],
+        ["131", "Phải thu của khách hàng", "", "asset", "1", "true"],
+    ):
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client = api_client_for(consultant)
+
+    upload = post_file(client, project, "chart_of_accounts", buffer.getvalue(), "coa.xlsx").json()
+    run = execute(MigrationRun.objects.get(pk=start(client, upload["id"], mode="load").json()["id"]))
+
+    assert (run.status, run.inserted_rows, run.error_count) == ("succeeded", 3, 0)
+    data = dict(StagedRecord.objects.filter(project=project).values_list("key", "data"))
+    assert data["111"] == {
+        "code": "111",
+        "name": "Tiền mặt",
+        "parent_code": "",
+        "type": "asset",
+        "level": "1",
+        "reconcile": "false",
+    }
+    assert (data["1111"]["parent_code"], data["1111"]["level"], data["1111"]["reconcile"]) == ("111", "2", "true")
+    assert data["131"]["reconcile"] == "true"
+
+
 def test_template_and_records_exports(project, consultant, api_client_for):
     client = api_client_for(consultant)
     products = client.get(reverse("datamigration-api:object-list"), {"project": project.code, "name": "products"})
