@@ -23,6 +23,7 @@ import logging
 import re
 import time
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import compress
 from operator import itemgetter
@@ -393,7 +394,8 @@ def guarded(run: MigrationRun, lease: Lease, body) -> MigrationRun:
 
 def _execute_sequentially(run: MigrationRun, token: str) -> None:
     started = time.monotonic()
-    plan = _execute_chunks(run, token=token, started=started)
+    with heartbeat(run.pk, token):
+        plan = _execute_chunks(run, token=token, started=started)
     chunks_done = time.monotonic()
     _finalize(run, plan, token=token)
     log.info(
@@ -663,9 +665,7 @@ def _finalize(run: MigrationRun, plan: Plan, *, token: str) -> None:
     stage = connection.ops.quote_name(run.staging_table)
     key = plan.key_column
     now = timezone.now()
-    # A worker (not a test's transaction) on PostgreSQL keeps writing a heartbeat while the
-    # long final statements run, so the progress shown never goes stale for more than ~1 s.
-    heartbeat = _Heartbeat(run.pk, token) if _postgres() and not connection.in_atomic_block else None
+    beating = _postgres() and not connection.in_atomic_block  # a worker, not a test's transaction
     with transaction.atomic():
         # No row lock here: the heartbeat writes this row meanwhile. The claim is checked
         # again by the conditional UPDATE at the end, which rolls everything back if lost.
@@ -674,13 +674,8 @@ def _finalize(run: MigrationRun, plan: Plan, *, token: str) -> None:
             raise LeaseLost
         if locked.cancel_requested:
             raise RunCancelled
-        if heartbeat is not None:
-            heartbeat.start()
-        try:
+        with heartbeat(run.pk, token, enabled=beating):
             fields = _finalize_statements(run, plan, stage, key, obj, locked, now)
-        finally:
-            if heartbeat is not None:
-                heartbeat.stop()
         finished = timezone.now()
         elapsed = (finished - locked.started_at).total_seconds() if locked.started_at else 0
         fields.update(
@@ -744,8 +739,31 @@ def _finalize_statements(run, plan, stage, key, obj, locked, now) -> dict:
     return fields
 
 
+@contextmanager
+def heartbeat(run_id: int, token: str, *, enabled: bool | None = None):
+    """Write the run's ``heartbeat_at`` every second while the block runs (PostgreSQL workers).
+
+    Some steps write no progress for a while: opening the file and loading the reference
+    sets before the first chunk commits, the final SQL of a large load. The heartbeat keeps
+    the run's row fresh meanwhile, so the page never looks stalled for more than ~1 s and the
+    lease holds. ``enabled`` defaults to "on PostgreSQL, outside any transaction" (a worker,
+    not a test's transaction).
+    """
+    if enabled is None:
+        enabled = _postgres() and not connection.in_atomic_block
+    if not enabled:
+        yield
+        return
+    beat = _Heartbeat(run_id, token)
+    beat.start()
+    try:
+        yield
+    finally:
+        beat.stop()
+
+
 class _Heartbeat:
-    """Writes the run's ``heartbeat_at`` every second from its own connection (PostgreSQL)."""
+    """Writes the run's ``heartbeat_at`` every second from its own connection."""
 
     def __init__(self, run_id: int, token: str, interval: float = 1.0):
         import threading

@@ -41,6 +41,7 @@ from datamigration.engine import (
     build_plan,
     check_cancel,
     guarded,
+    heartbeat,
     open_file,
     reset_progress,
     staging_intact,
@@ -73,16 +74,17 @@ def coordinate(run: MigrationRun, lease: Lease) -> None:
     ``BACKLOG_CHUNKS`` wait unclaimed: with no helper free (one worker process), the run
     still moves at nearly the pace of a run on one worker.
     """
-    chunks, plan = _open_split(run, lease.token)
-    taker = _Taker(run, lease, plan)
-    try:
-        if chunks is not None:
-            _spool(run, lease.token, chunks, taker)
-        else:  # resumed after the split was done
-            _call_helpers(run, lease.token)
-        taker.until_done()
-    finally:
-        taker.close()
+    with heartbeat(run.pk, lease.token):  # only the coordinator's: helpers see it stop if it dies
+        chunks, plan = _open_split(run, lease.token)
+        taker = _Taker(run, lease, plan)
+        try:
+            if chunks is not None:
+                _spool(run, lease.token, chunks, taker)
+            else:  # resumed after the split was done
+                _call_helpers(run, lease.token)
+            taker.until_done()
+        finally:
+            taker.close()
     _finalize_once(run, lease, plan)
 
 
