@@ -142,17 +142,21 @@ def run_chunk_summary(run: MigrationRun) -> dict | None:
         committed=Count("pk", filter=Q(committed_at__isnull=False)),
         in_progress=Count("pk", filter=Q(committed_at__isnull=True, claimed_at__isnull=False)),
     )
-    by_worker = (
-        RunChunk.objects.filter(run=run, committed_at__isnull=False)
-        .values("worker")
-        .annotate(chunks=Count("pk"), rows=Sum("rows"))
-        .order_by("-chunks", "worker")
-    )
     total = run.chunk_total or counts["split"] or 0
     return {
         "total": run.chunk_total,
         **counts,
         "committed_percent": round(counts["committed"] * 100 / total) if total else 0,
         "in_progress_percent": round(counts["in_progress"] * 100 / total) if total else 0,
-        "by_worker": [{"worker": w["worker"], "chunks": w["chunks"], "rows": w["rows"]} for w in by_worker],
+        "by_worker": chunks_by_worker(run),
     }
+
+
+def chunks_by_worker(run: MigrationRun) -> list[dict]:
+    """``[{"worker", "chunks", "rows"}]``: what each worker process committed, most first."""
+    return list(
+        RunChunk.objects.filter(run=run, committed_at__isnull=False)
+        .values("worker")
+        .annotate(chunks=Count("pk"), rows=Sum("rows"))
+        .order_by("-chunks", "worker")
+    )

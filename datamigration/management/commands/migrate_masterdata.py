@@ -18,9 +18,8 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count
 
-from datamigration import services
+from datamigration import selectors, services
 from datamigration.models import MasterDataObject, MigrationRun
 from erpimpl.errors import DomainError
 from projects.models import Project
@@ -103,9 +102,7 @@ class Command(BaseCommand):
             "run_seconds": round(run.duration or 0, 3),
             "rows_per_second": run.rows_per_second,
             "workers": run.workers,
-            "chunks_by_worker": dict(
-                run.chunks.order_by("worker").values("worker").annotate(n=Count("pk")).values_list("worker", "n")
-            ),
+            "chunks_by_worker": {w["worker"]: w["chunks"] for w in selectors.chunks_by_worker(run)},
             "message": run.message,
         }
         self.stdout.write("RESULT " + json.dumps(result, ensure_ascii=False))
