@@ -19,7 +19,8 @@ from datamigration import exports, selectors, services
 from datamigration.forms import FieldForm, MappingForm, ObjectForm, RunStartForm, UploadForm
 from datamigration.models import MigrationRun, RowError
 from erpimpl.errors import DomainError
-from projects.mixins import ProjectAccessMixin, call_service
+from projects.actions import call_service
+from projects.mixins import ProjectAccessMixin
 from projects.roles import Capability, can
 
 C = Capability

@@ -34,30 +34,6 @@ class ProjectAccessMixin(LoginRequiredMixin):
         return super().get_context_data(**kwargs)
 
 
-def call_service(form, service, **kwargs):
-    """Run a service for a form view; put its refusal on the form. Returns the result or None.
-
-    ``DomainError`` goes to its field (or the form), ``ValidationError`` to its fields, so
-    the page shows the same message the API would.
-    """
-    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-
-    from erpimpl.errors import DomainError
-
-    try:
-        return service(**kwargs)
-    except DomainError as exc:
-        field = exc.field if exc.field in form.fields else None
-        form.add_error(field, exc.message)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(NON_FIELD_ERRORS, exc.messages)
-    return None
-
-
 class ProjectFilteredListView(ProjectAccessMixin, ListView):
     """A paginated list of one project's rows, filtered by ``filterset_class``.
 

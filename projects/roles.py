@@ -109,3 +109,66 @@ def is_client_only(user) -> bool:
         return False
     roles = set(roles_of(user).values())
     return bool(roles) and roles <= CLIENT_ROLES
+
+
+def is_member(user, project) -> bool:
+    """Whether the user belongs to the project (staff belong to every project)."""
+    if not _active(user):
+        return False
+    return bool(user.is_staff) or role_of(user, project) is not None
+
+
+def may_create_project(user) -> bool:
+    """Firm staff and firm consultants (the ``Consultants`` group: ``projects.add_project``)."""
+    return _active(user) and (user.is_staff or user.has_perm("projects.add_project"))
+
+
+def members_with(project, capability: Capability):
+    """Active users of the project whose role grants the capability, ordered by name."""
+    from django.contrib.auth import get_user_model
+
+    project_id = getattr(project, "pk", project)
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__project_id=project_id,
+            memberships__role__in=roles_with(capability),
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+SELF_APPROVAL = "You requested this sign-off; someone else must decide it (segregation of duties)."
+NOT_YOUR_APPROVAL = "This sign-off waits for {user}'s decision."
+
+
+def decide_refusal(user, approval) -> str | None:
+    """Why the user may not decide this pending sign-off, or ``None`` when they may.
+
+    The capability is ``APPROVE``; a named approver decides alone (firm staff may stand
+    in); and whoever requested a sign-off never decides it (segregation of duties), staff
+    included.
+    """
+    if not can(user, approval.project_id, Capability.APPROVE):
+        return NOT_ALLOWED
+    if approval.requested_by_id == user.pk:
+        return SELF_APPROVAL
+    if approval.approver_id and approval.approver_id != user.pk and not user.is_staff:
+        return NOT_YOUR_APPROVAL.format(user=approval.approver)
+    return None
+
+
+def may_decide(user, approval) -> bool:
+    """Whether the user may approve or reject this sign-off now."""
+    return approval.decision == "pending" and decide_refusal(user, approval) is None
+
+
+def allowed_moves(user, project, table: dict, current: str) -> list[str]:
+    """The statuses the user may move an object from ``current`` to.
+
+    ``table`` is an app's transition table in the one shape of ``transitions.py``:
+    ``{from_status: {to_status: Capability}}``.
+    """
+    caps = capabilities_of(user, project)
+    return [target for target, capability in table.get(current, {}).items() if capability in caps]

@@ -28,6 +28,20 @@ def project_get(*, user, code: str) -> Project:
     return get_object_or_404(Project.objects.visible_to(user), code=code)
 
 
+def get_in_project(queryset, *, project, pk):
+    """Row ``pk`` of a user-scoped queryset, within ``project`` when given; otherwise 404.
+
+    The one shape of every ``<entity>_get(*, user, project, pk)`` selector: the queryset
+    comes from the entity's ``<entity>_list(user=...)`` (already narrowed with
+    ``visible_to``), so another project's row, or an internal row for a client, is a 404
+    exactly like a row that does not exist.
+    """
+    if project is not None:
+        path = getattr(queryset.model, "scope_path", "project")
+        queryset = queryset.filter(**{path: project})
+    return get_object_or_404(queryset, pk=pk)
+
+
 @dataclass(frozen=True)
 class PhaseProgress:
     phase: Phase

@@ -27,7 +27,17 @@ from projects.models import (
     Task,
     TemplateItem,
 )
-from projects.roles import Capability, Role, can, require, roles_with
+from projects.roles import (
+    SELF_APPROVAL,
+    Capability,
+    Role,
+    can,
+    decide_refusal,
+    is_member,
+    may_create_project,
+    members_with,
+    require,
+)
 from projects.updating import apply_update, lock
 
 CANNOT_CREATE_PROJECT = "Only the consulting firm's consultants may create projects."
@@ -35,7 +45,6 @@ LAST_PM = "A project needs at least one project manager; add another before remo
 NOT_A_MEMBER = "{user} is not a member of this project."
 APPROVER_CANNOT_APPROVE = "{user} cannot approve sign-offs on this project (only the PM and the sponsor can)."
 ALREADY_DECIDED = "This sign-off was already decided ({decision})."
-NOT_YOUR_APPROVAL = "This sign-off waits for {user}'s decision."
 DEPENDENCY_OTHER_PROJECT = "A task can only depend on tasks of the same project."
 DEPENDENCY_CYCLE = "This dependency would create a cycle: {title} already depends on this task."
 PHASE_GATE_OPEN = "The phase gate sign-off is {decision}; it must be approved before the phase is completed."
@@ -156,7 +165,7 @@ def project_create(
     The creator becomes the project's PM. Only firm consultants (the ``add_project``
     permission, or staff) may create projects.
     """
-    if not (by.is_staff or by.has_perm("projects.add_project")):
+    if not may_create_project(by):
         raise PermissionDenied(CANNOT_CREATE_PROJECT)
     template = template or template_get_builtin()
     with transaction.atomic():
@@ -316,7 +325,7 @@ TASK_FIELDS = {
 def _check_same_project(project: Project, *, phase=None, owner=None):
     if phase is not None and phase.project_id != project.pk:
         raise DomainError(_("This phase belongs to another project."), field="phase")
-    if owner is not None and not (owner.is_staff or Membership.objects.filter(project=project, user=owner).exists()):
+    if owner is not None and not is_member(owner, project):
         raise DomainError(NOT_A_MEMBER.format(user=owner), field="owner")
 
 
@@ -419,6 +428,8 @@ def approval_request(*, project: Project, by, title: str, target=None, approver=
     require(by, project, Capability.EDIT)
     if approver is not None and not can(approver, project, Capability.APPROVE):
         raise DomainError(APPROVER_CANNOT_APPROVE.format(user=approver), field="approver")
+    if approver is not None and approver.pk == by.pk:
+        raise DomainError(SELF_APPROVAL, field="approver")
     approval = Approval(
         project=project,
         title=title,
@@ -439,10 +450,7 @@ def approval_recipients(approval: Approval) -> list:
     """The named approver, or every member who may approve on the project."""
     if approval.approver_id:
         return [approval.approver]
-    members = approval.project.memberships.select_related("user").filter(
-        role__in=roles_with(Capability.APPROVE), user__is_active=True
-    )
-    return [m.user for m in members]
+    return list(members_with(approval.project_id, Capability.APPROVE).exclude(pk=approval.requested_by_id))
 
 
 def approval_notify(*, approval_id: int) -> bool:
@@ -482,8 +490,9 @@ def approval_decide(*, approval: Approval, by, decision: str, comment: str = "")
         current = lock(approval)
         if current.decision != Approval.Decision.PENDING:
             raise DomainError(ALREADY_DECIDED.format(decision=current.get_decision_display().lower()))
-        if current.approver_id and current.approver_id != by.pk and not by.is_staff:
-            raise PermissionDenied(NOT_YOUR_APPROVAL.format(user=current.approver))
+        refusal = decide_refusal(by, current)
+        if refusal:
+            raise PermissionDenied(refusal)
         if current.content_type_id:
             check = SIGNOFF_CHECKS.get(f"{current.content_type.app_label}.{current.content_type.model}")
             if check is not None:

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from projects import selectors, services
+from projects.actions import call_service
 from projects.filters import TaskFilterSet
 from projects.forms import (
     ApprovalDecisionForm,
@@ -24,9 +25,9 @@ from projects.forms import (
     TaskForm,
     TokenCreateForm,
 )
-from projects.mixins import ProjectAccessMixin, call_service
+from projects.mixins import ProjectAccessMixin
 from projects.models import Approval, Membership, Phase
-from projects.roles import Capability, is_client_only
+from projects.roles import Capability, is_client_only, may_create_project
 
 C = Capability
 
@@ -90,7 +91,7 @@ class DashboardView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["cards"] = _project_cards(self.request.user, context["page_obj"].object_list)
         context["chart_data"] = _projects_chart(context["cards"])
-        context["may_create"] = self.request.user.is_staff or self.request.user.has_perm("projects.add_project")
+        context["may_create"] = may_create_project(self.request.user)
         return context
 
 
@@ -100,7 +101,7 @@ class ProjectCreateView(LoginRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and not (user.is_staff or user.has_perm("projects.add_project")):
+        if user.is_authenticated and not may_create_project(user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

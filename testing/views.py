@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from projects.mixins import ProjectAccessMixin, ProjectFilteredListView, call_service
+from projects.actions import call_service
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
 from projects.roles import Capability, can
 from testing import exports, selectors, services
 from testing.filters import CaseFilterSet, CycleFilterSet, DefectFilterSet, LoadTestResultFilterSet

@@ -3,6 +3,11 @@
 A route is covered when it is in ``PUBLIC_ROUTES`` / ``SITE_ROUTES`` below, or in the
 ``COVERED_ROUTES`` of some app's ``tests/test_isolation.py``. Adding a page or endpoint
 without a row there fails this test.
+
+A route listed in ``COVERED_ROUTES`` counts only if a test of the session really requested
+it: the root ``conftest.py`` records every resolved URL name (``RouteRecorder``) and runs
+this module last. That check needs every app's isolation module in the session; on a partial run
+``conftest.py`` deselects it.
 """
 
 from importlib import import_module
@@ -44,3 +49,24 @@ def test_every_route_has_a_policy_and_an_isolation_test():
     covered = PUBLIC_ROUTES | SITE_ROUTES | _covered_by_apps()
     missing = sorted(names - covered)
     assert not missing, f"routes without an isolation test (add them to COVERED_ROUTES): {missing}"
+
+
+def isolation_modules() -> set[str]:
+    modules = set()
+    for config in apps.get_app_configs():
+        try:
+            import_module(f"{config.name}.tests.test_isolation")
+        except ModuleNotFoundError:
+            continue
+        modules.add(f"{config.name}.tests.test_isolation")
+    return modules
+
+
+def test_every_listed_route_was_requested_by_a_test():
+    from conftest import COLLECTED_MODULES
+    from projects.tests.isolation import REQUESTED_ROUTES
+
+    assert isolation_modules() <= COLLECTED_MODULES  # conftest deselects this test otherwise
+    listed = _covered_by_apps()
+    never = sorted(listed - REQUESTED_ROUTES)
+    assert not never, f"listed in COVERED_ROUTES but never requested by any test: {never}"

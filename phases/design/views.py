@@ -22,7 +22,8 @@ from phases.design.forms import (
 )
 from phases.design.models import DesignStatus
 from projects import selectors as project_selectors
-from projects.mixins import ProjectAccessMixin, ProjectFilteredListView, call_service
+from projects.actions import call_service
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
 from projects.roles import Capability
 
 C = Capability

@@ -19,7 +19,8 @@ from phases.development.filters import DevelopmentItemFilterSet, EnvironmentFilt
 from phases.development.forms import DevelopmentItemForm, EnvironmentForm, MoveForm, ReleaseForm, TransportForm
 from phases.development.models import DevelopmentItem, Release
 from phases.development.transitions import allowed_targets
-from projects.mixins import ProjectAccessMixin, call_service
+from projects.actions import call_service
+from projects.mixins import ProjectAccessMixin
 from projects.roles import Capability
 
 C = Capability

@@ -19,7 +19,8 @@ from phases.discovery import filters as f
 from phases.discovery import forms, selectors, services
 from phases.discovery.models import RaidItem, Requirement
 from projects import selectors as project_selectors
-from projects.mixins import ProjectAccessMixin, call_service
+from projects.actions import call_service
+from projects.mixins import ProjectAccessMixin
 from projects.roles import Capability, can
 
 C = Capability

@@ -13,7 +13,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from projects.models import Project
-from projects.roles import Capability, can
+from projects.roles import Capability, can, project_ids_with
 
 
 def project_of(obj) -> Project:
@@ -66,18 +66,118 @@ class VersionField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
-def project_field(**kwargs):
+@extend_schema_field(OpenApiTypes.STR)
+class ProjectCodeField(serializers.SlugRelatedField):
     """``project`` named by code, among projects the caller can see; anything else is 400."""
 
-    @extend_schema_field(OpenApiTypes.STR)
-    class VisibleProjectField(serializers.SlugRelatedField):
-        def get_queryset(self):
-            return Project.objects.visible_to(self.context["request"].user)
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Project code.")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Project.objects.all())  # the schema's hint; lookups are scoped
+        super().__init__(slug_field="code", **kwargs)
 
-    return VisibleProjectField(slug_field="code", **kwargs)
+    def get_queryset(self):
+        return Project.objects.visible_to(self.context["request"].user)
 
 
-class ServiceCreateMixin:
+def project_field(**kwargs) -> ProjectCodeField:
+    return ProjectCodeField(**kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A primary key among the rows of ``model`` the caller can see.
+
+    Anything else, another project's row included, answers 400 "does not exist": no leak.
+    The service still checks that the row belongs to the same project as the object.
+    """
+
+    def __init__(self, model=None, **kwargs):
+        self.model = model
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", model.objects.all())  # the schema's hint; lookups are scoped
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.context["request"].user)
+
+
+def scoped_pk(model, **kwargs) -> ScopedPrimaryKeyField:
+    return ScopedPrimaryKeyField(model=model, **kwargs)
+
+
+_ENUM_FIELDS: dict[str, type] = {}
+
+
+def enum_field(choices, component: str, *, blank: bool = False, **kwargs):
+    """A ChoiceField published in the schema as its own named enum component."""
+    if component not in _ENUM_FIELDS:
+        values = [c[0] if isinstance(c, tuple | list) else c for c in choices] + ([""] if blank else [])
+        _ENUM_FIELDS[component] = extend_schema_field({"type": "string", "enum": values}, component_name=component)(
+            type(f"{component}Field", (serializers.ChoiceField,), {})
+        )
+    if blank:
+        kwargs.setdefault("allow_blank", True)
+    return _ENUM_FIELDS[component](choices=choices, **kwargs)
+
+
+INTERNAL_HELP = "Internal: present only for the consulting firm's roles (PM, consultant)."
+
+
+class InternalFieldsMixin:
+    """Drops ``Meta.internal_fields`` from the output for callers without ``VIEW_INTERNAL``
+    on the object's project (client roles). Decided once per request, not per row."""
+
+    def _internal_project_ids(self):
+        cache = self.context.setdefault("_internal_project_ids", {})
+        if "ids" not in cache:
+            request = self.context.get("request")
+            ids = project_ids_with(request.user, Capability.VIEW_INTERNAL) if request else Project.objects.none()
+            cache["ids"] = None if ids is None else set(ids.values_list("project_id", flat=True))
+        return cache["ids"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        internal_fields = getattr(self.Meta, "internal_fields", ())
+        if internal_fields:
+            ids = self._internal_project_ids()
+            if ids is not None and project_of(instance).pk not in ids:
+                for name in internal_fields:
+                    data.pop(name, None)
+        return data
+
+
+class ServiceCallsMixin:
+    """A viewset declares its services instead of writing ``perform_service_*`` methods::
+
+        write_services = {"create": services.case_create, "update": services.case_update,
+                          "delete": services.case_delete}
+        service_object = "case"  # the keyword under which update/delete get the instance
+
+    ``create(by=, **data)``, ``update(<object>=, by=, version=, **data)``,
+    ``delete(<object>=, by=)``. A viewset with an unusual call still overrides the method.
+    """
+
+    write_services: dict = {}
+    service_object: str = ""
+
+    def _service(self, name):
+        try:
+            return self.write_services[name]
+        except KeyError:
+            raise NotImplementedError(f"{type(self).__name__} declares no {name!r} service") from None
+
+    def perform_service_create(self, data):
+        return self._service("create")(by=self.request.user, **data)
+
+    def perform_service_update(self, instance, version, data):
+        return self._service("update")(**{self.service_object: instance}, by=self.request.user, version=version, **data)
+
+    def perform_service_delete(self, instance):
+        self._service("delete")(**{self.service_object: instance}, by=self.request.user)
+
+
+class ServiceCreateMixin(ServiceCallsMixin):
     """POST: validate ``input_serializer_class``, call ``perform_service_create``, answer 201."""
 
     def get_input_serializer(self, *args, **kwargs):
@@ -91,7 +191,7 @@ class ServiceCreateMixin:
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
 
-class ServiceUpdateMixin:
+class ServiceUpdateMixin(ServiceCallsMixin):
     """PATCH: validate a partial input (``version`` required), call ``perform_service_update``."""
 
     def get_update_serializer(self, *args, **kwargs):
@@ -111,7 +211,7 @@ class ServiceUpdateMixin:
         return Response(self.get_serializer(updated).data)
 
 
-class ServiceDestroyMixin:
+class ServiceDestroyMixin(ServiceCallsMixin):
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
         self.perform_service_delete(instance)

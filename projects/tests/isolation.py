@@ -33,3 +33,52 @@ def assert_detail_hidden(client, url: str, methods=("get", "patch", "delete")):
 
 def api_url(name: str, *args) -> str:
     return reverse(name, args=args)
+
+
+# --- the one matrix style ---------------------------------------------------------------
+
+PERSONAS = ("pm", "consultant", "sponsor", "key_user", "viewer", "outsider")
+
+
+def matrix_cases(matrix: dict[str, dict[str, int]]):
+    """``{action: {persona: status}}`` as pytest params, one per cell, named ``action-persona``.
+
+    Every persona must have a cell, so a new persona or action cannot be forgotten::
+
+        @pytest.mark.parametrize("action, persona, expected", matrix_cases(MATRIX))
+        def test_role_matrix(action, persona, expected, personas, ...):
+            response = REQUESTS[action](client_for(personas[persona]), objects)
+            assert response.status_code == expected
+    """
+    import pytest
+
+    cases = []
+    for action, row in matrix.items():
+        missing = set(PERSONAS) - set(row)
+        if missing:
+            raise AssertionError(f"matrix row {action!r} has no cell for {sorted(missing)}")
+        for persona, status in row.items():
+            cases.append(pytest.param(action, persona, status, id=f"{action}-{persona}"))
+    return cases
+
+
+# --- which routes the suite really requested ----------------------------------------------
+
+#: URL names (``namespace:name``) that a test request resolved to, this session.
+REQUESTED_ROUTES: set[str] = set()
+
+
+class RouteRecorder:
+    """Test-only middleware: records the URL name of every request a test makes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name:
+            REQUESTED_ROUTES.add(match.view_name)
+        return None
