@@ -24,6 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, Valid
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django.views.generic import FormView
 
 from erpimpl.errors import DomainError
 from projects.mixins import ProjectAccessMixin
@@ -129,7 +130,7 @@ class ServiceActionView(ProjectAccessMixin, View):
         form = self.get_form()
         result = None
         if form.is_valid():
-            result = call_service(form, self.perform, form=form)
+            result = call_service(form, lambda: self.perform(form))
         ok = result is not None and not form.errors
         message = self.get_success_message(result) if ok else ""
         if self.partial_template and is_htmx(request):
@@ -142,3 +143,35 @@ class ServiceActionView(ProjectAccessMixin, View):
         else:
             errors_to_messages(request, form)
         return redirect(safe_next(request, self.get_success_url(result if ok else None)))
+
+
+class ServiceFormView(ProjectAccessMixin, FormView):
+    """A project page with a form whose valid data goes to a service (create or edit).
+
+    Override ``perform(form)`` (call the service, return its result); set
+    ``success_message`` or ``get_success_message(result)``, and ``get_success_url(result)``
+    (default: the result's page). A refusal re-renders the form with the service's message
+    on its field, exactly as the API would answer it.
+    """
+
+    success_message: str = ""
+
+    def perform(self, form):
+        raise ImproperlyConfigured(f"{type(self).__name__} must define perform(form).")
+
+    def get_success_message(self, result) -> str:
+        return self.success_message
+
+    def get_success_url(self, result=None) -> str:
+        if result is not None and hasattr(result, "get_absolute_url"):
+            return result.get_absolute_url()
+        return self.project.get_absolute_url()
+
+    def form_valid(self, form):
+        result = call_service(form, lambda: self.perform(form))
+        if result is None or form.errors:
+            return self.form_invalid(form)
+        message = self.get_success_message(result)
+        if message:
+            messages.success(self.request, message)
+        return redirect(self.get_success_url(result))

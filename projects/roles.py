@@ -164,6 +164,14 @@ def may_decide(user, approval) -> bool:
     return approval.decision == "pending" and decide_refusal(user, approval) is None
 
 
+def waiting_for_decision(user):
+    """``may_decide`` as a filter on sign-offs of projects where the user may approve:
+    pending, not requested by the user, addressed to them or to anyone."""
+    from django.db.models import Q
+
+    return Q(decision="pending") & ~Q(requested_by_id=user.pk) & (Q(approver__isnull=True) | Q(approver_id=user.pk))
+
+
 def allowed_moves(user, project, table: dict, current: str) -> list[str]:
     """The statuses the user may move an object from ``current`` to.
 

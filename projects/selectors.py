@@ -10,7 +10,7 @@ from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
 from projects.models import Approval, Membership, Milestone, Phase, Project, Task
-from projects.roles import Capability, can, project_ids_with
+from projects.roles import Capability, can, project_ids_with, waiting_for_decision
 
 
 def project_list(*, user, filters=None, request=None):
@@ -98,15 +98,31 @@ def approval_list(*, user):
     )
 
 
+def phase_get(*, user, project: Project | None, pk: int) -> Phase:
+    return get_in_project(phase_list(user=user), project=project, pk=pk)
+
+
+def approval_get(*, user, project: Project | None, pk: int) -> Approval:
+    return get_in_project(approval_list(user=user), project=project, pk=pk)
+
+
+def task_get(*, user, project: Project | None, pk: int) -> Task:
+    return get_in_project(task_list(user=user), project=project, pk=pk)
+
+
+def milestone_get(*, user, project: Project | None, pk: int) -> Milestone:
+    return get_in_project(milestone_list(user=user), project=project, pk=pk)
+
+
+def membership_get(*, user, project: Project | None, pk: int) -> Membership:
+    return get_in_project(membership_list(user=user), project=project, pk=pk)
+
+
 def approvals_waiting_for(*, user, project: Project):
     """Pending sign-offs this user may decide on the project."""
     if not can(user, project, Capability.APPROVE):
         return Approval.objects.none()
-    return (
-        approval_list(user=user)
-        .filter(project=project, decision=Approval.Decision.PENDING)
-        .filter(Q(approver__isnull=True) | Q(approver=user))
-    )
+    return approval_list(user=user).filter(waiting_for_decision(user), project=project)
 
 
 def tasks_owned_by(*, user, project: Project):
@@ -135,3 +151,19 @@ def audit_entries(*, user, project: Project | None = None, target=None):
     if target is not None:
         qs = qs.filter(content_type=ContentType.objects.get_for_model(target), object_pk=str(target.pk))
     return qs
+
+
+def approval_recipients(approval: Approval) -> list:
+    """The named approver, or every member who may approve on the project but its requester."""
+    from projects.roles import members_with
+
+    if approval.approver_id:
+        return [approval.approver]
+    return list(members_with(approval.project_id, Capability.APPROVE).exclude(pk=approval.requested_by_id))
+
+
+def token_list(*, user):
+    """The user's API tokens (knox), newest first."""
+    from knox.models import AuthToken
+
+    return AuthToken.objects.filter(user=user).order_by("-created")

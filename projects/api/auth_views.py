@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from projects import services
+from projects import selectors, services
 
 
 class TokenSerializer(serializers.ModelSerializer):
@@ -51,7 +51,7 @@ class TokenListCreateView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AuthToken.objects.none()
-        return services.token_list(user=self.request.user)
+        return selectors.token_list(user=self.request.user)
 
     @extend_schema(request=TokenCreateSerializer, responses={201: NewTokenSerializer})
     def post(self, request):
@@ -79,7 +79,7 @@ class TokenRevokeView(generics.DestroyAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AuthToken.objects.none()
-        return services.token_list(user=self.request.user)
+        return selectors.token_list(user=self.request.user)
 
     def perform_destroy(self, instance):
         services.token_revoke(user=self.request.user, token_key=instance.token_key)

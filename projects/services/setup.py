@@ -1,16 +1,11 @@
-"""Every write of the projects app. Plain functions taking the acting user as ``by``."""
+"""Writes of the project itself: methodology templates, projects, memberships and phases."""
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from knox.models import AuthToken
 
 from erpimpl.errors import DomainError
 from projects import methodology
@@ -28,25 +23,16 @@ from projects.models import (
     TemplateItem,
 )
 from projects.roles import (
-    SELF_APPROVAL,
     Capability,
     Role,
-    can,
-    decide_refusal,
-    is_member,
     may_create_project,
-    members_with,
     require,
 )
+from projects.services.approvals import approval_request
 from projects.updating import apply_update, lock
 
 CANNOT_CREATE_PROJECT = "Only the consulting firm's consultants may create projects."
 LAST_PM = "A project needs at least one project manager; add another before removing or changing this one."
-NOT_A_MEMBER = "{user} is not a member of this project."
-APPROVER_CANNOT_APPROVE = "{user} cannot approve sign-offs on this project (only the PM and the sponsor can)."
-ALREADY_DECIDED = "This sign-off was already decided ({decision})."
-DEPENDENCY_OTHER_PROJECT = "A task can only depend on tasks of the same project."
-DEPENDENCY_CYCLE = "This dependency would create a cycle: {title} already depends on this task."
 PHASE_GATE_OPEN = "The phase gate sign-off is {decision}; it must be approved before the phase is completed."
 TEMPLATE_NAME_TAKEN = "A template named {name!r} already exists."
 
@@ -301,223 +287,3 @@ def phase_request_gate(*, phase: Phase, by, approver=None) -> Approval:
         locked.version += 1
         locked.save(update_fields=["gate_approval", "version", "updated_at"])
     return approval
-
-
-# --- milestones and tasks ---------------------------------------------------------------
-
-MILESTONE_FIELDS = {"title", "phase", "due_date", "achieved_on", "internal"}
-TASK_FIELDS = {
-    "title",
-    "description",
-    "phase",
-    "owner",
-    "start",
-    "due",
-    "progress",
-    "status",
-    "depends_on",
-    "is_deliverable",
-    "order",
-    "internal",
-}
-
-
-def _check_same_project(project: Project, *, phase=None, owner=None):
-    if phase is not None and phase.project_id != project.pk:
-        raise DomainError(_("This phase belongs to another project."), field="phase")
-    if owner is not None and not is_member(owner, project):
-        raise DomainError(NOT_A_MEMBER.format(user=owner), field="owner")
-
-
-@audited
-def milestone_create(*, project: Project, by, **fields) -> Milestone:
-    require(by, project, Capability.EDIT)
-    _check_same_project(project, phase=fields.get("phase"))
-    milestone = Milestone(project=project, **fields)
-    milestone.full_clean()
-    milestone.save()
-    return milestone
-
-
-@audited
-def milestone_update(*, milestone: Milestone, by, version: int, **changes) -> Milestone:
-    require(by, milestone.project, Capability.EDIT)
-    _check_same_project(milestone.project, phase=changes.get("phase"))
-    return apply_update(milestone, version=version, changes=changes, allowed=MILESTONE_FIELDS)
-
-
-@audited
-def milestone_delete(*, milestone: Milestone, by) -> None:
-    require(by, milestone.project, Capability.EDIT)
-    milestone.delete()
-
-
-def _check_dependencies(task_pk: int | None, project: Project, depends_on) -> None:
-    for other in depends_on:
-        if other.project_id != project.pk:
-            raise DomainError(DEPENDENCY_OTHER_PROJECT, field="depends_on")
-    if task_pk is None:
-        return
-    # Walk upstream from each new dependency; meeting this task again means a cycle.
-    seen, frontier = set(), [(o.pk, o.title) for o in depends_on]
-    while frontier:
-        pk, title = frontier.pop()
-        if pk == task_pk:
-            raise DomainError(DEPENDENCY_CYCLE.format(title=title), field="depends_on")
-        if pk in seen:
-            continue
-        seen.add(pk)
-        frontier.extend(
-            Task.depends_on.through.objects.filter(from_task_id=pk).values_list("to_task_id", "to_task__title")
-        )
-
-
-def _normalise_task_status(changes: dict) -> None:
-    if changes.get("status") == Task.Status.DONE:
-        changes["progress"] = 100
-    elif changes.get("progress") == 100 and "status" not in changes:
-        changes["status"] = Task.Status.DONE
-
-
-@audited
-def task_create(*, project: Project, by, depends_on=(), **fields) -> Task:
-    require(by, project, Capability.EDIT)
-    _check_same_project(project, phase=fields.get("phase"), owner=fields.get("owner"))
-    _check_dependencies(None, project, depends_on)
-    _normalise_task_status(fields)
-    with transaction.atomic():
-        task = Task(project=project, **fields)
-        task.full_clean()
-        task.save()
-        task.depends_on.set(depends_on)
-    return task
-
-
-@audited
-def task_update(*, task: Task, by, version: int, **changes) -> Task:
-    require(by, task.project, Capability.EDIT)
-    _check_same_project(task.project, phase=changes.get("phase"), owner=changes.get("owner"))
-    if "depends_on" in changes:
-        _check_dependencies(task.pk, task.project, changes["depends_on"])
-    _normalise_task_status(changes)
-    return apply_update(task, version=version, changes=changes, allowed=TASK_FIELDS)
-
-
-@audited
-def task_delete(*, task: Task, by) -> None:
-    require(by, task.project, Capability.EDIT)
-    task.delete()
-
-
-# --- approvals --------------------------------------------------------------------------
-
-#: Rules an app adds to the decision of a sign-off on one of its objects, keyed by the
-#: target's ``"app_label.model"``: ``check(approval=, by=, decision=, comment=)`` raises
-#: ``DomainError`` to refuse. Registered from the owning app's ``AppConfig.ready``, so every
-#: door that decides sign-offs (``approval_decide``) applies them.
-SIGNOFF_CHECKS: dict[str, Callable[..., None]] = {}
-
-
-def signoff_check_register(model_label: str, check: Callable[..., None]) -> None:
-    SIGNOFF_CHECKS[model_label.lower()] = check
-
-
-@audited
-def approval_request(*, project: Project, by, title: str, target=None, approver=None) -> Approval:
-    """Ask for a sign-off. ``approver``, if named, must be allowed to approve on the project."""
-    require(by, project, Capability.EDIT)
-    if approver is not None and not can(approver, project, Capability.APPROVE):
-        raise DomainError(APPROVER_CANNOT_APPROVE.format(user=approver), field="approver")
-    if approver is not None and approver.pk == by.pk:
-        raise DomainError(SELF_APPROVAL, field="approver")
-    approval = Approval(
-        project=project,
-        title=title,
-        requested_by=by,
-        approver=approver,
-        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        object_id=target.pk if target is not None else None,
-    )
-    approval.full_clean()
-    approval.save()
-    from projects.tasks import approval_notify_task
-
-    approval_notify_task.delay_on_commit(approval.pk)
-    return approval
-
-
-def approval_recipients(approval: Approval) -> list:
-    """The named approver, or every member who may approve on the project."""
-    if approval.approver_id:
-        return [approval.approver]
-    return list(members_with(approval.project_id, Capability.APPROVE).exclude(pk=approval.requested_by_id))
-
-
-def approval_notify(*, approval_id: int) -> bool:
-    """E-mail the approvers that a sign-off waits for them. Runs once per approval.
-
-    The row is claimed with a conditional UPDATE inside the transaction that sends the
-    mail: a redelivered task finds it claimed and sends nothing; a failed send rolls the
-    claim back so the retry sends it. Returns whether this call sent the notice.
-    """
-    with transaction.atomic():
-        claimed = Approval.objects.filter(
-            pk=approval_id, notified_at__isnull=True, decision=Approval.Decision.PENDING
-        ).update(notified_at=timezone.now())
-        if not claimed:
-            return False
-        approval = Approval.objects.select_related("project", "requested_by").get(pk=approval_id)
-        recipients = [u.email for u in approval_recipients(approval) if u.email]
-        if recipients:
-            send_mail(
-                subject=_("[%(code)s] Sign-off waiting for you: %(title)s")
-                % {"code": approval.project.code, "title": approval.title},
-                message=_("%(who)s asks for your decision on “%(title)s” in project %(project)s.")
-                % {"who": approval.requested_by, "title": approval.title, "project": approval.project},
-                from_email=None,
-                recipient_list=recipients,
-            )
-    return True
-
-
-@audited
-def approval_decide(*, approval: Approval, by, decision: str, comment: str = "") -> Approval:
-    """Approve or reject a pending sign-off; only its named approver (or any approver) decides."""
-    require(by, approval.project, Capability.APPROVE)
-    if decision not in (Approval.Decision.APPROVED, Approval.Decision.REJECTED):
-        raise DomainError(_("Choose approve or reject."), field="decision")
-    with transaction.atomic():
-        current = lock(approval)
-        if current.decision != Approval.Decision.PENDING:
-            raise DomainError(ALREADY_DECIDED.format(decision=current.get_decision_display().lower()))
-        refusal = decide_refusal(by, current)
-        if refusal:
-            raise PermissionDenied(refusal)
-        if current.content_type_id:
-            check = SIGNOFF_CHECKS.get(f"{current.content_type.app_label}.{current.content_type.model}")
-            if check is not None:
-                check(approval=current, by=by, decision=decision, comment=comment)
-        current.decision = decision
-        current.comment = comment
-        current.decided_by = by
-        current.decided_at = timezone.now()
-        current.full_clean()
-        current.save()
-    return current
-
-
-# --- API tokens (stored hashed by knox) ----------------------------------------------
-
-
-def token_list(*, user):
-    return AuthToken.objects.filter(user=user).order_by("-created")
-
-
-def token_create(*, user, expiry_days: int | None = None) -> tuple[AuthToken, str]:
-    ttl = timedelta(days=expiry_days) if expiry_days else settings.REST_KNOX["TOKEN_TTL"]
-    return AuthToken.objects.create(user=user, expiry=ttl)
-
-
-def token_revoke(*, user, token_key: str) -> int:
-    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
-    return deleted
