@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.roles import Role
-from projects.scoping import ProjectScopedModel, ScopedQuerySet, TimeStampedModel
+from projects.scoping import ProjectScopedModel, ScopedQuerySet, TimeStampedModel, VersionedModel
 
 
 class PhaseKind(models.TextChoices):
@@ -70,7 +70,7 @@ class TemplateItem(models.Model):
         return self.title
 
 
-class Project(TimeStampedModel):
+class Project(VersionedModel, TimeStampedModel):
     """An ERP implementation project for one client organisation."""
 
     class Status(models.TextChoices):
@@ -102,7 +102,6 @@ class Project(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="projects",
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -131,13 +130,12 @@ class Project(TimeStampedModel):
         return {"project_id": self.pk, "internal": False}
 
 
-class Membership(ProjectScopedModel):
+class Membership(VersionedModel, ProjectScopedModel):
     """A user's role on one project. The only way a non-staff user sees a project."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["project", "role", "user__username"]
@@ -210,7 +208,7 @@ SIGNOFF_DECISIONS = [
 ]
 
 
-class Phase(ProjectScopedModel):
+class Phase(VersionedModel, ProjectScopedModel):
     """One of the six methodology phases of a project."""
 
     class Status(models.TextChoices):
@@ -234,7 +232,6 @@ class Phase(ProjectScopedModel):
         on_delete=models.SET_NULL,
         related_name="gated_phase",
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["project", "order"]
@@ -247,7 +244,7 @@ class Phase(ProjectScopedModel):
         return f"{self.project.code} · {self.get_kind_display()}"
 
 
-class Milestone(ProjectScopedModel):
+class Milestone(VersionedModel, ProjectScopedModel):
     """A dated checkpoint of the plan (e.g. design sign-off, go-live)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
@@ -256,7 +253,6 @@ class Milestone(ProjectScopedModel):
     due_date = models.DateField(_("due date"))
     achieved_on = models.DateField(_("achieved on"), null=True, blank=True)
     internal = models.BooleanField(_("internal"), default=False, help_text=_("Hidden from client roles."))
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["project", "due_date"]
@@ -266,7 +262,7 @@ class Milestone(ProjectScopedModel):
         return self.title
 
 
-class Task(ProjectScopedModel):
+class Task(VersionedModel, ProjectScopedModel):
     """A plan task of a phase (an activity of the methodology, or one the team added)."""
 
     class Status(models.TextChoices):
@@ -299,7 +295,6 @@ class Task(ProjectScopedModel):
     is_deliverable = models.BooleanField(_("deliverable"), default=False)
     order = models.PositiveIntegerField(_("order"), default=0)
     internal = models.BooleanField(_("internal"), default=False, help_text=_("Hidden from client roles."))
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["project", "phase__order", "order", "pk"]

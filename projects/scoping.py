@@ -5,6 +5,7 @@ Models with an ``internal`` flag hide internal rows from client roles.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from projects.roles import Capability, project_ids_with
 
@@ -43,6 +44,16 @@ class ScopedQuerySet(models.QuerySet):
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(models.Model):
+    """A shared record edited by several people: ``version`` goes up on every update, and
+    an update carrying an older version answers 409 (``projects.updating.apply_update``)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         abstract = True
