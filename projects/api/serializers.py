@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from projects.api.base import VersionField, project_field
+from projects.api.base import ScopedPrimaryKeyField, VersionField, project_field
 from projects.models import (
     SIGNOFF_DECISIONS,
     Approval,
@@ -237,14 +237,6 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class TaskRefField(serializers.PrimaryKeyRelatedField):
-    """Tasks the caller can see; the service refuses tasks of another project."""
-
-    def get_queryset(self):
-        return Task.objects.visible_to(self.context["request"].user)
-
-
 class _TaskFields(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     owner = MemberField(required=False, allow_null=True)
@@ -252,7 +244,7 @@ class _TaskFields(serializers.Serializer):
     due = serializers.DateField(required=False, allow_null=True)
     progress = serializers.IntegerField(required=False, min_value=0, max_value=100)
     status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
-    depends_on = TaskRefField(many=True, required=False)
+    depends_on = ScopedPrimaryKeyField(model=Task, many=True, required=False)
     is_deliverable = serializers.BooleanField(required=False)
     order = serializers.IntegerField(required=False, min_value=0)
     internal = serializers.BooleanField(required=False)

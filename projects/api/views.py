@@ -47,14 +47,12 @@ class ProjectViewSet(ServiceModelViewSet):
         "save_as_template": C.EDIT,
     }
 
-    def perform_service_create(self, data):
-        return services.project_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.project_update(project=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.project_delete(project=instance, by=self.request.user)
+    write_services = {
+        "create": services.project_create,
+        "update": services.project_update,
+        "delete": services.project_delete,
+    }
+    service_object = "project"
 
     @extend_schema(request=s.SaveAsTemplateSerializer, responses={201: s.TemplateSerializer})
     @action(detail=True, methods=["post"], url_path="save-as-template")
@@ -88,14 +86,12 @@ class MembershipViewSet(ServiceModelViewSet):
     ordering_fields = ["role", "created_at"]
     capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "partial_update": C.MANAGE, "destroy": C.MANAGE}
 
-    def perform_service_create(self, data):
-        return services.membership_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.membership_update(membership=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.membership_delete(membership=instance, by=self.request.user)
+    write_services = {
+        "create": services.membership_create,
+        "update": services.membership_update,
+        "delete": services.membership_delete,
+    }
+    service_object = "membership"
 
 
 class PhaseViewSet(ServiceUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -112,8 +108,8 @@ class PhaseViewSet(ServiceUpdateMixin, mixins.ListModelMixin, mixins.RetrieveMod
     http_method_names = ["get", "post", "patch", "head", "options"]
     capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "partial_update": C.EDIT, "request_gate": C.EDIT}
 
-    def perform_service_update(self, instance, version, data):
-        return services.phase_update(phase=instance, by=self.request.user, version=version, **data)
+    write_services = {"update": services.phase_update}
+    service_object = "phase"
 
     @extend_schema(request=s.GateRequestSerializer, responses={201: s.ApprovalSerializer})
     @action(detail=True, methods=["post"], url_path="request-gate")
@@ -144,8 +140,8 @@ class MilestoneViewSet(ServiceModelViewSet):
             milestone=instance, by=self.request.user, version=version, **_phase_in(instance.project, data)
         )
 
-    def perform_service_delete(self, instance):
-        services.milestone_delete(milestone=instance, by=self.request.user)
+    write_services = {"delete": services.milestone_delete}
+    service_object = "milestone"
 
 
 class TaskViewSet(ServiceModelViewSet):
@@ -172,8 +168,8 @@ class TaskViewSet(ServiceModelViewSet):
             task=instance, by=self.request.user, version=version, **_phase_in(instance.project, data)
         )
 
-    def perform_service_delete(self, instance):
-        services.task_delete(task=instance, by=self.request.user)
+    write_services = {"delete": services.task_delete}
+    service_object = "task"
 
 
 class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
