@@ -12,7 +12,7 @@ from projects.models import Project
 
 def ensure_builtin_objects(*, user) -> None:
     """Projects the user sees get the built-in objects on first use."""
-    from datamigration.services import builtin_objects_ensure
+    from datamigration.services.objects import builtin_objects_ensure
 
     missing = Project.objects.visible_to(user).exclude(masterdata_objects__builtin=True)
     for project in missing[:50]:
@@ -21,7 +21,7 @@ def ensure_builtin_objects(*, user) -> None:
 
 def object_list(*, user, project: Project | None = None):
     if project is not None:
-        from datamigration.services import builtin_objects_ensure
+        from datamigration.services.objects import builtin_objects_ensure
 
         builtin_objects_ensure(project=project)
     else:
@@ -34,6 +34,36 @@ def object_list(*, user, project: Project | None = None):
 
 def object_get(*, user, project: Project, name: str) -> MasterDataObject:
     return get_object_or_404(object_list(user=user, project=project), name=name)
+
+
+def object_by_name(*, project: Project, name: str) -> MasterDataObject | None:
+    """The project's object ``name`` (the caller has checked the project), or ``None``."""
+    return MasterDataObject.objects.filter(project=project, name=name).first()
+
+
+def object_names(*, project: Project) -> list[str]:
+    return list(MasterDataObject.objects.filter(project=project).values_list("name", flat=True))
+
+
+def visible_object(*, user, project_code: str, name: str) -> MasterDataObject | None:
+    """The object ``name`` of the project ``project_code``, if the user sees it."""
+    return (
+        MasterDataObject.objects.visible_to(user)
+        .filter(project__code=project_code, name=name)
+        .select_related("project")
+        .first()
+    )
+
+
+def object_fields(obj: MasterDataObject):
+    """The object's field definitions in order, with the objects they refer to."""
+    return obj.fields.select_related("reference_object")
+
+
+def field_names(obj: MasterDataObject, *, required: bool = False) -> list[str]:
+    """The object's field names in order (``required``: only the required ones)."""
+    fields = obj.fields.filter(required=True) if required else obj.fields.all()
+    return list(fields.values_list("name", flat=True))
 
 
 def object_summaries(*, user, project: Project):
@@ -67,6 +97,15 @@ def run_get(*, user, project: Project, pk: int) -> MigrationRun:
     return get_object_or_404(run_list(user=user, project=project), pk=pk)
 
 
+def run_by_id(*, run_id: int) -> MigrationRun:
+    """The run as it is now (unscoped: for a command or a worker that holds its id)."""
+    return MigrationRun.objects.get(pk=run_id)
+
+
+def run_is_running(*, run_id: int) -> bool:
+    return MigrationRun.objects.filter(pk=run_id, status=MigrationRun.Status.RUNNING).exists()
+
+
 def row_error_list(*, run: MigrationRun, field: str = "", kind: str = ""):
     qs = RowError.objects.filter(run=run).order_by("row", "field")
     if field:
@@ -80,12 +119,16 @@ def row_error_summary(*, run: MigrationRun) -> list[dict]:
     return list(RowError.objects.filter(run=run).values("field", "kind").annotate(n=Count("id")).order_by("-n"))
 
 
-def record_list(*, user, project: Project | None = None, object: MasterDataObject | None = None):
+def record_list(
+    *, user, project: Project | None = None, object: MasterDataObject | None = None, key_contains: str = ""
+):
     qs = StagedRecord.objects.visible_to(user).select_related("project", "object")
     if project is not None:
         qs = qs.filter(project=project)
     if object is not None:
         qs = qs.filter(project_id=object.project_id, object=object)
+    if key_contains:
+        qs = qs.filter(key__icontains=key_contains)
     return qs
 
 

@@ -32,11 +32,12 @@ RUN_TASK = {
 
 @shared_task(**RUN_TASK)
 def migration_run_execute_task(self, run_id: int) -> str:
-    from datamigration import conf, services
+    from datamigration import conf, selectors
+    from datamigration.services import runs
 
-    run, token = services.migration_run_claim(run_id=run_id, worker=self.request.hostname or "worker")
+    run, token = runs.migration_run_claim(run_id=run_id, worker=self.request.hostname or "worker")
     if run is None:
-        if services.migration_run_is_running(run_id=run_id):
+        if selectors.run_is_running(run_id=run_id):
             # Another worker holds the lease (or held it and died: a prefork child killed and
             # its message redelivered at once). Look again when the lease could have expired.
             self.apply_async(args=[run_id], countdown=conf.lease_seconds() + 1)
@@ -44,35 +45,35 @@ def migration_run_execute_task(self, run_id: int) -> str:
         log.info("migration run %s already finished; nothing to do", run_id)
         return "skipped"
     try:
-        run = services.migration_run_execute(run=run, token=token)
+        run = runs.migration_run_execute(run=run, token=token)
     except BaseException as exc:  # the engine records its own failures; this is a last resort
-        services.migration_run_mark_failed(run_id=run_id, error=str(exc) or type(exc).__name__)
+        runs.migration_run_mark_failed(run_id=run_id, error=str(exc) or type(exc).__name__)
         raise
     return run.status
 
 
 @shared_task(**RUN_TASK)
 def migration_run_help_task(self, run_id: int, token: str) -> str:
-    """Take chunks of a run split across workers (enqueued by the worker that splits it)."""
-    from datamigration import services
+    """Take chunks of a run split across workers (enqueued when the worker splitting it asks for helpers)."""
+    from datamigration.services import runs
 
-    run = services.migration_run_help(run_id=run_id, token=token)
+    run = runs.migration_run_help(run_id=run_id, token=token)
     return run.status if run is not None else "gone"
 
 
 @shared_task(queue=QUEUE, ignore_result=True)
 def migration_runs_reconcile_task() -> list[int]:
-    from datamigration import services
+    from datamigration.services import runs
 
-    return services.migration_runs_reconcile()
+    return runs.migration_runs_reconcile()
 
 
 @worker_ready.connect
 def _reconcile_on_start(sender=None, **kwargs):
     try:
-        from datamigration import services
+        from datamigration.services import runs
 
-        ids = services.migration_runs_reconcile()
+        ids = runs.migration_runs_reconcile()
         if ids:
             log.info("re-enqueued interrupted migration runs: %s", ids)
     except Exception:  # a worker must start even if the database is not reachable yet

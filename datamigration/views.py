@@ -88,7 +88,7 @@ class ObjectDetailView(PageMixin, TemplateView):
         obj = selectors.object_get(user=user, project=self.project, name=self.kwargs["name"])
         context.update(
             object=obj,
-            fields=[(f, exports.field_rules(f)) for f in obj.fields.select_related("reference_object")],
+            fields=[(f, exports.field_rules(f)) for f in selectors.object_fields(obj)],
             uploads=selectors.upload_list(user=user, project=self.project).filter(object=obj)[:20],
             runs=selectors.run_list(user=user, project=self.project).filter(object=obj)[:20],
         )
@@ -159,7 +159,7 @@ class UploadDetailView(PageMixin, TemplateView):
             mapping_form=kwargs.get("mapping_form") or MappingForm(upload=upload),
             run_form=kwargs.get("run_form") or RunStartForm(),
             runs=selectors.run_list(user=self.request.user, project=self.project).filter(upload=upload),
-            required=list(upload.object.fields.filter(required=True).values_list("name", flat=True)),
+            required=selectors.field_names(upload.object, required=True),
         )
         return context
 
@@ -221,7 +221,7 @@ class RunDetailView(PageMixin, TemplateView):
             summary=selectors.row_error_summary(run=run),
             field_filter=field,
             kind_filter=kind,
-            fields=list(run.object.fields.values_list("name", flat=True)),
+            fields=selectors.field_names(run.object),
             kinds=RowError.Kind.choices,
             may_cancel=can(self.request.user, self.project, mode_capability),
         )
@@ -267,12 +267,10 @@ class RecordListView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         obj = selectors.object_get(user=self.request.user, project=self.project, name=self.kwargs["name"])
-        records = selectors.record_list(user=self.request.user, object=obj).order_by("key")
         q = self.request.GET.get("q", "").strip()
-        if q:
-            records = records.filter(key__icontains=q)
+        records = selectors.record_list(user=self.request.user, object=obj, key_contains=q).order_by("key")
         page = Paginator(records, 50).get_page(self.request.GET.get("page"))
-        names = list(obj.fields.order_by("order").values_list("name", flat=True))
+        names = selectors.field_names(obj)
         context.update(
             object=obj,
             names=names,

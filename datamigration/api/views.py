@@ -85,7 +85,7 @@ class MasterDataObjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         data = dict(serializer.validated_data)
         target = data.pop("reference_object")
         if target:
-            data["reference_object"] = MasterDataObject.objects.filter(project=obj.project, name=target).first()
+            data["reference_object"] = selectors.object_by_name(project=obj.project, name=target)
             if data["reference_object"] is None:
                 raise serializers.ValidationError({"reference_object": [f"No object {target!r} in this project."]})
         definition = services.field_create(object=obj, by=request.user, **data)
@@ -124,10 +124,10 @@ class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         project = data["project"]
-        obj = MasterDataObject.objects.filter(project=project, name=data["object"]).first()
+        obj = selectors.object_by_name(project=project, name=data["object"])
         if obj is None:
             services.builtin_objects_ensure(project=project)
-            obj = MasterDataObject.objects.filter(project=project, name=data["object"]).first()
+            obj = selectors.object_by_name(project=project, name=data["object"])
         if obj is None:
             raise serializers.ValidationError({"object": [f"No object {data['object']!r} in this project."]})
         try:
@@ -220,12 +220,7 @@ class StagedRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     def export(self, request):
         code = request.query_params.get("project", "")
         name = request.query_params.get("object", "")
-        obj = (
-            MasterDataObject.objects.visible_to(request.user)
-            .filter(project__code=code, name=name)
-            .select_related("project")
-            .first()
-        )
+        obj = selectors.visible_object(user=request.user, project_code=code, name=name)
         if obj is None:
             return Response({"detail": "Name a project and an object you can see."}, status=status.HTTP_404_NOT_FOUND)
         fmt = _format(request) or "csv"

@@ -161,7 +161,7 @@ def test_cancel_requested_stops_a_running_load_and_stages_nothing(project, consu
 
 
 def test_a_resumed_run_ends_like_an_uninterrupted_one(project, consultant, md_dir, settings, monkeypatch):
-    from datamigration import engine
+    from datamigration.engine import sequential
 
     settings.DATAMIGRATION_CHUNK_ROWS = 300
     settings.DATAMIGRATION_LEASE_SECONDS = 1
@@ -169,17 +169,17 @@ def test_a_resumed_run_ends_like_an_uninterrupted_one(project, consultant, md_di
     upload = upload_bytes(project, "products", (md_dir / "products.csv").read_bytes(), by=consultant)
     run = services.migration_run_start(upload=upload, by=consultant, mode="load")
     claimed, token = services.migration_run_claim(run_id=run.pk, worker="doomed")
-    real_commit = engine._commit_chunk
+    real_commit = sequential.commit_chunk
 
     def dies_after_three_chunks(run, token, chunk_no, *args):
         if chunk_no == 3:
             raise KeyboardInterrupt("worker killed")
         return real_commit(run, token, chunk_no, *args)
 
-    monkeypatch.setattr(engine, "_commit_chunk", dies_after_three_chunks)
+    monkeypatch.setattr(sequential, "commit_chunk", dies_after_three_chunks)
     with pytest.raises(KeyboardInterrupt):
         services.migration_run_execute(run=claimed, token=token)
-    monkeypatch.setattr(engine, "_commit_chunk", real_commit)
+    monkeypatch.setattr(sequential, "commit_chunk", real_commit)
     assert MigrationRun.objects.get(pk=run.pk).processed_rows == 900
     MigrationRun.objects.filter(pk=run.pk).update(heartbeat_at=run.created_at.replace(year=2000))
 
@@ -195,45 +195,45 @@ def test_a_resumed_run_ends_like_an_uninterrupted_one(project, consultant, md_di
 
 
 def test_a_replayed_chunk_is_a_no_op(project, consultant):
-    from datamigration import engine
+    from datamigration.engine import chunks, plan, staging
 
     upload = upload_bytes(project, "uom", csv_bytes([["code", "name"], ["A", "a"]]), by=consultant)
     run = services.migration_run_start(upload=upload, by=consultant, mode="load")
     claimed, token = services.migration_run_claim(run_id=run.pk, worker="w")
-    plan = engine.build_plan(claimed, ["code", "name"])
-    engine.stage_create(claimed, 2)
-    result = engine._process_chunk(plan, 1, [["A", "a"]])
+    run_plan = plan.build_plan(claimed, ["code", "name"])
+    staging.stage_create(claimed, 2)
+    result = chunks.validate_chunk(run_plan, 1, [["A", "a"]])
 
-    assert engine._commit_chunk(claimed, token, 0, plan, result, 0.0) is True
-    assert engine._commit_chunk(claimed, token, 0, plan, result, 0.0) is False
+    assert chunks.commit_chunk(claimed, token, 0, run_plan, result, 0.0) is True
+    assert chunks.commit_chunk(claimed, token, 0, run_plan, result, 0.0) is False
     assert MigrationRun.objects.get(pk=run.pk).processed_rows == 1
-    engine.stage_drop(claimed)
+    staging.stage_drop(claimed)
 
 
 def test_a_chunk_of_a_split_run_taken_over_from_a_stalled_worker_commits_once(project, consultant, settings):
-    from datamigration import engine, parallel, spool
+    from datamigration.engine import chunks, ledger, plan, spool, staging
 
     settings.DATAMIGRATION_LEASE_SECONDS = 60
     upload = upload_bytes(project, "uom", csv_bytes([["code", "name"], ["A", "a"]]), by=consultant)
     run = services.migration_run_start(upload=upload, by=consultant, mode="load", workers=2)
     claimed, token = services.migration_run_claim(run_id=run.pk, worker="w")
-    plan = engine.build_plan(claimed, ["code", "name"])
-    engine.stage_create(claimed, 2)
+    run_plan = plan.build_plan(claimed, ["code", "name"])
+    staging.stage_create(claimed, 2)
     spool.write_chunk(run.pk, 0, 1, [["A", "a"]])
     RunChunk.objects.create(run=claimed, chunk_no=0, first_row=1, rows=1)
-    result = engine._process_chunk(plan, 1, spool.read_chunk(run.pk, 0)[1])
+    result = chunks.validate_chunk(run_plan, 1, spool.read_chunk(run.pk, 0)[1])
 
-    assert parallel._claim(claimed, "stalled").worker == "stalled"
-    assert parallel._claim(claimed, "other") is None  # held, and the claim is fresh
+    assert ledger.claim_chunk(claimed, "stalled").worker == "stalled"
+    assert ledger.claim_chunk(claimed, "other") is None  # held, and the claim is fresh
     RunChunk.objects.filter(run=claimed).update(claimed_at=timezone.now() - timedelta(seconds=61))
-    assert parallel._claim(claimed, "other").worker == "other"
+    assert ledger.claim_chunk(claimed, "other").worker == "other"
 
-    assert engine._commit_chunk(claimed, token, 0, plan, result, 0.0, claim="stalled") is False
-    assert engine._commit_chunk(claimed, token, 0, plan, result, 0.0, claim="other") is True
-    assert engine._commit_chunk(claimed, token, 0, plan, result, 0.0, claim="other") is False
+    assert chunks.commit_chunk(claimed, token, 0, run_plan, result, 0.0, claim="stalled") is False
+    assert chunks.commit_chunk(claimed, token, 0, run_plan, result, 0.0, claim="other") is True
+    assert chunks.commit_chunk(claimed, token, 0, run_plan, result, 0.0, claim="other") is False
     assert MigrationRun.objects.get(pk=run.pk).processed_rows == 1
     assert RunChunk.objects.get(run=claimed).committed_at is not None
-    engine.stage_drop(claimed)
+    staging.stage_drop(claimed)
     assert not spool.run_dir(run.pk).exists()
 
 

@@ -8,10 +8,12 @@ after each chunk so a run lasts long enough to be interrupted.
 
 import contextlib
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from datamigration import conf, services
 from datamigration.models import MigrationRun, RunChunk, StagedRecord
@@ -103,7 +105,12 @@ def test_a_killed_worker_is_replaced_and_the_run_ends_like_an_uninterrupted_one(
     doomed.stop(kill=True)
     killed_at = MigrationRun.objects.get(pk=run.pk)
     assert killed_at.status == "running" and 0 < killed_at.processed_rows < 2000
-    time.sleep(3)  # let the dead worker's lease (2 s) expire
+    lease = timedelta(seconds=int(SLOW_CHUNKS["DATAMIGRATION_LEASE_SECONDS"]))
+    _wait(
+        lambda: MigrationRun.objects.filter(pk=run.pk, heartbeat_at__lt=timezone.now() - lease).exists(),
+        30,
+        "the dead worker's lease to expire",
+    )
 
     rescuer = start_worker("rescuer")
     finished = _finished(run, 120, rescuer)

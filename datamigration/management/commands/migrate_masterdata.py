@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from datamigration import selectors, services
-from datamigration.models import MasterDataObject, MigrationRun
+from datamigration.models import MigrationRun
 from erpimpl.errors import DomainError
 from projects.models import Project
 from projects.roles import Role
@@ -54,9 +54,9 @@ class Command(BaseCommand):
             raise CommandError(f"No project {opts['project']!r}.")
         user = self._user(project, opts.get("user"))
         services.builtin_objects_ensure(project=project)
-        obj = MasterDataObject.objects.filter(project=project, name=opts["object"]).first()
+        obj = selectors.object_by_name(project=project, name=opts["object"])
         if obj is None:
-            names = ", ".join(MasterDataObject.objects.filter(project=project).values_list("name", flat=True))
+            names = ", ".join(selectors.object_names(project=project))
             raise CommandError(f"No object {opts['object']!r} in {project.code} (objects: {names}).")
         path = Path(opts["file"])
         if not path.is_file():
@@ -129,14 +129,14 @@ class Command(BaseCommand):
         # Claim it here first: the queued message then finds nothing to do on a worker.
         claimed, token = services.migration_run_claim(run_id=run.pk, worker=f"inline@{socket.gethostname()}")
         if claimed is None:
-            return MigrationRun.objects.get(pk=run.pk)
+            return selectors.run_by_id(run_id=run.pk)
         return services.migration_run_execute(run=claimed, token=token)
 
     def _wait(self, run, timeout):
         started = time.monotonic()
         last_line = ""
         while True:
-            run = MigrationRun.objects.get(pk=run.pk)
+            run = selectors.run_by_id(run_id=run.pk)
             line = self._bar(run)
             if line != last_line and self.stderr.isatty():
                 self.stderr.write("\r" + line, ending="")
