@@ -5,8 +5,10 @@ Decisions (where ARCHITECTURE.md is silent):
 * Roles map onto the shared capabilities: EDIT writes cases, cycles, scope and testers, records
   load-test results and triages defects (new → open → in progress → fixed → retest);
   PARTICIPATE runs cases, attaches evidence, raises and comments defects, and closes or
-  reopens a defect in retest; APPROVE decides a cycle sign-off. The table of moves and the
-  capability each needs is ``testing/transitions.py``.
+  reopens a defect in retest; APPROVE decides a cycle sign-off (never the one who requested
+  it: ``projects.roles.decide_refusal``). The tables of moves (defects, cycles) and the
+  capability each needs are ``testing/transitions.py``; who may run a case or record a run
+  is ``testing/access.py`` (one rule for services, pages and htmx rows).
 * Client roles execute only the cases assigned to them; the firm's test team (EDIT) may run
   any case of a cycle (e.g. on a key user's behalf). UAT cases are assigned to client roles
   (key users, or the sponsor); other cycles to anyone who may participate.
@@ -20,8 +22,9 @@ Decisions (where ARCHITECTURE.md is silent):
   (registered as the sign-off check of cycles in ``TestingConfig.ready``).
 * A signed-off cycle is frozen (no runs, no scope or tester changes).
 * Evidence (and load-test reports): png, jpg, gif, pdf, xlsx, docx, txt, log, csv, checked by
-  extension and leading bytes, at most ``TESTING_EVIDENCE_MAX_BYTES`` (10 MB); stored under a
-  generated name, downloaded as an attachment through a scoped view.
+  ``projects.files.validate_upload`` (extension, size, content sniffing, Office containers), at
+  most ``TESTING_EVIDENCE_MAX_BYTES`` (10 MB); stored under a generated name, downloaded through
+  a scoped view with ``projects.files.attachment_response``.
 * Traceability: requirement → its process designs → development items (linked to the
   requirement, or reached through one of its designs when the item names no requirement) →
   test cases (linked to the requirement or to one of those items) → each case's latest finished

@@ -15,7 +15,7 @@ class TestingConfig(AppConfig):
     def ready(self):
         from projects.services import signoff_check_register
         from testing import audit
-        from testing.services import cycle_signoff_check
+        from testing.services.signoff import cycle_signoff_check
 
         audit.register_models()
         signoff_check_register("testing.cycle", cycle_signoff_check)

@@ -1,17 +1,15 @@
 """Forms of the testing pages: input shape only; the services hold the rules."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from projects.roles import Capability, allowed_moves, members_with
 from testing.models import Case, CaseType, Cycle, Defect, StepStatus
+from testing.transitions import CYCLE_TRANSITIONS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 2})
-
-
-def _members(project):
-    return get_user_model().objects.filter(memberships__project=project).order_by("username")
+C = Capability
 
 
 class CaseForm(forms.Form):
@@ -36,7 +34,7 @@ class CaseForm(forms.Form):
         from phases.development.models import DevelopmentItem
         from phases.discovery.models import Requirement
 
-        self.fields["owner"].queryset = _members(project)
+        self.fields["owner"].queryset = members_with(project, C.VIEW)
         self.fields["requirements"].queryset = Requirement.objects.filter(project=project).order_by("code")
         self.fields["development_items"].queryset = DevelopmentItem.objects.filter(project=project).order_by("code")
 
@@ -84,8 +82,16 @@ class CycleForm(forms.Form):
 
 
 class CycleStatusForm(forms.Form):
+    """The cycle's status: the current one and the moves the user may make (``CYCLE_TRANSITIONS``)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(label=_("Status"), choices=Cycle.Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=())
+
+    def __init__(self, *args, user, cycle, **kwargs):
+        kwargs.setdefault("initial", {"version": cycle.version, "status": cycle.status})
+        super().__init__(*args, **kwargs)
+        targets = [cycle.status, *allowed_moves(user, cycle.project, CYCLE_TRANSITIONS, cycle.status)]
+        self.fields["status"].choices = [(value, Cycle.Status(value).label) for value in targets]
 
 
 class AddCasesForm(forms.Form):
@@ -95,7 +101,7 @@ class AddCasesForm(forms.Form):
     def __init__(self, *args, project, cycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cases"].queryset = Case.objects.filter(project=project).exclude(cycle_cases__cycle=cycle)
-        self.fields["assignee"].queryset = _members(project)
+        self.fields["assignee"].queryset = members_with(project, C.PARTICIPATE)
 
 
 class AssignForm(forms.Form):
@@ -103,7 +109,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _members(project)
+        self.fields["assignee"].queryset = members_with(project, C.PARTICIPATE)
 
 
 class SignoffRequestForm(forms.Form):
@@ -111,13 +117,10 @@ class SignoffRequestForm(forms.Form):
         label=_("Approver"), queryset=None, required=False, empty_label=_("Any approver (PM or sponsor)")
     )
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from projects.roles import Capability, roles_with
-
-        self.fields["approver"].queryset = _members(project).filter(
-            memberships__project=project, memberships__role__in=roles_with(Capability.APPROVE)
-        )
+        # The requester never decides their own sign-off: they are not offered as its approver.
+        self.fields["approver"].queryset = members_with(project, C.APPROVE).exclude(pk=user.pk)
 
 
 class SignoffDecisionForm(forms.Form):
@@ -167,7 +170,7 @@ class DefectEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         from phases.development.models import DevelopmentItem, Environment
 
-        self.fields["assignee"].queryset = _members(project)
+        self.fields["assignee"].queryset = members_with(project, C.VIEW)
         self.fields["development_item"].queryset = DevelopmentItem.objects.filter(project=project)
         self.fields["environment"].queryset = Environment.objects.filter(project=project)
 
@@ -224,7 +227,11 @@ class TraceabilityFilterForm(forms.Form):
             ("passed", _("Passed")),
         ],
     )
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "type": "search"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,5 @@ urlpatterns = [
     path("executions/<int:pk>/defect/", views.PortalDefectFromStepView.as_view(), name="execution_defect"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("cycles/<int:pk>/signoff/", views.PortalSignoffView.as_view(), name="cycle_signoff"),
-]
-urlpatterns += [
-    path("defects/<int:pk>/transition/", views.DefectTransitionView.as_view(), name="defect_transition"),
+    path("defects/<int:pk>/transition/", views.PortalDefectTransitionView.as_view(), name="defect_transition"),
 ]

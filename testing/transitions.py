@@ -1,9 +1,15 @@
-"""Allowed status moves of the testing app, as data. ``services`` enforces them.
+"""Allowed status moves of the testing app, as data. ``services`` enforces them; pages and
+the API offer ``projects.roles.allowed_moves(user, project, TABLE, current)``.
 
-``DEFECT_TRANSITIONS[from][to]`` is the capability the move needs on the project:
-triage and fixing are the firm's work (EDIT); the tester who checks a fix in retest
-may close the defect or send it back (PARTICIPATE), as may anyone who can log defects
-reopen a closed one.
+Every table has the one shape ``{from_status: {to_status: Capability}}``: the capability
+the move needs on the project.
+
+``DEFECT_TRANSITIONS``: triage and fixing are the firm's work (EDIT); the tester who checks
+a fix in retest may close the defect or send it back (PARTICIPATE), as may anyone who can
+log defects reopen a closed one.
+
+``CYCLE_TRANSITIONS``: the test team (EDIT) starts, completes and reopens a cycle (a
+planned cycle also starts running with its first execution).
 """
 
 from projects.roles import Capability
@@ -30,12 +36,13 @@ OPEN_DEFECT_STATUSES = frozenset({S.NEW, S.OPEN, S.IN_PROGRESS, S.FIXED, S.RETES
 RESOLVED_DEFECT_STATUSES = frozenset({S.CLOSED, S.REJECTED})
 
 C = Cycle.Status
-CYCLE_TRANSITIONS: dict[str, set[str]] = {
-    C.PLANNED: {C.RUNNING},
-    C.RUNNING: {C.COMPLETED, C.PLANNED},
-    C.COMPLETED: {C.RUNNING},
+CYCLE_TRANSITIONS: dict[str, dict[str, Capability]] = {
+    C.PLANNED: {C.RUNNING: EDIT},
+    C.RUNNING: {C.COMPLETED: EDIT, C.PLANNED: EDIT},
+    C.COMPLETED: {C.RUNNING: EDIT},
 }
 
 
 def defect_next_statuses(status: str) -> list[str]:
+    """Every status a defect may move to from ``status`` (whoever makes the move)."""
     return list(DEFECT_TRANSITIONS.get(status, {}))

@@ -1,24 +1,31 @@
 """The testing API (``/api/v1/testing/``): every list scoped to the caller, every write a service."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from projects.api.base import HasProjectCapability, ScopedViewSet, ServiceModelViewSet
-from projects.models import Project
+from projects import selectors as project_selectors
+from projects.api.base import HasProjectCapability, ReadOnlyScopedViewSet, ServiceModelViewSet
 from projects.roles import Capability
 from testing import selectors, services
 from testing.api import serializers as s
 from testing.filters import CaseFilterSet, CycleFilterSet, DefectFilterSet, ExecutionFilterSet, LoadTestResultFilterSet
-from testing.models import Case, Cycle, CycleCase, Defect, Execution, LoadTestResult
+from testing.models import Case, Cycle, Defect, Execution, LoadTestResult
 
 C = Capability
 CASE_NOT_IN_CYCLE = "This test case is not in the cycle's scope."
+
+
+def _in_scope(cycle, case):
+    """The cycle's scope row of ``case``; a case outside the scope is a 400 on ``case``."""
+    cycle_case = selectors.cycle_case_of(cycle=cycle, case=case)
+    if cycle_case is None:
+        raise ValidationError({"case": [_(CASE_NOT_IN_CYCLE)]})
+    return cycle_case
 
 
 class CaseViewSet(ServiceModelViewSet):
@@ -31,18 +38,11 @@ class CaseViewSet(ServiceModelViewSet):
     filterset_class = CaseFilterSet
     ordering_fields = ["code", "title", "type", "created_at"]
     capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "partial_update": C.EDIT, "destroy": C.EDIT}
+    write_services = {"create": services.case_create, "update": services.case_update, "delete": services.case_delete}
+    service_object = "case"
 
     def get_queryset(self):
         return selectors.case_list(user=self.request.user)
-
-    def perform_service_create(self, data):
-        return services.case_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.case_update(case=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.case_delete(case=instance, by=self.request.user)
 
 
 class CycleViewSet(ServiceModelViewSet):
@@ -71,20 +71,17 @@ class CycleViewSet(ServiceModelViewSet):
         "request_signoff": C.EDIT,
         "signoff": C.APPROVE,
     }
+    write_services = {
+        "create": services.cycle_create,
+        "update": services.cycle_update,
+        "delete": services.cycle_delete,
+    }
+    service_object = "cycle"
 
     def get_queryset(self):
         return selectors.cycle_list(user=self.request.user).prefetch_related(
             "cycle_cases__case", "cycle_cases__assignee"
         )
-
-    def perform_service_create(self, data):
-        return services.cycle_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.cycle_update(cycle=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.cycle_delete(cycle=instance, by=self.request.user)
 
     def _input(self, serializer_class):
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
@@ -109,9 +106,7 @@ class CycleViewSet(ServiceModelViewSet):
         """Assign a case in scope to a tester (UAT cycles: a client key user)."""
         cycle = self.get_object()
         data = self._input(s.CycleAssignSerializer)
-        cycle_case = CycleCase.objects.filter(cycle=cycle, case=data["case"]).first()
-        if cycle_case is None:
-            raise ValidationError({"case": [_(CASE_NOT_IN_CYCLE)]})
+        cycle_case = _in_scope(cycle, data["case"])
         services.cycle_case_assign(cycle_case=cycle_case, by=request.user, assignee=data["assignee"])
         return Response(self._fresh(cycle.pk))
 
@@ -138,7 +133,7 @@ class CycleViewSet(ServiceModelViewSet):
     def summary(self, request, pk=None):
         """Cases by latest result, the open defects, and the chart series of the cycle page."""
         cycle = self.get_object()
-        open_defects = list(services.cycle_open_defects(cycle))
+        open_defects = list(selectors.cycle_open_defects(cycle))
         return Response(
             {
                 "counts": selectors.cycle_status_counts(cycle),
@@ -150,7 +145,7 @@ class CycleViewSet(ServiceModelViewSet):
         )
 
 
-class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class ExecutionViewSet(ReadOnlyScopedViewSet):
     """Runs of cases in cycles. POST starts a run (or a re-test), step results are recorded one
     by one, ``finish`` computes the result; evidence files attach to the run or a step."""
 
@@ -178,10 +173,8 @@ class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def create(self, request):
         serializer = s.ExecutionStartSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        cycle, case = serializer.validated_data["cycle"], serializer.validated_data["case"]
-        cycle_case = CycleCase.objects.filter(cycle=cycle, case=case).first()
-        if cycle_case is None:
-            raise ValidationError({"case": [_(CASE_NOT_IN_CYCLE)]})
+        data = serializer.validated_data
+        cycle_case = _in_scope(data["cycle"], data["case"])
         execution = services.execution_start(cycle_case=cycle_case, by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=execution.pk)).data, status=201)
 
@@ -243,14 +236,11 @@ class DefectViewSet(ServiceModelViewSet):
         "comment": C.PARTICIPATE,
     }
 
+    write_services = {"create": services.defect_create, "update": services.defect_update}
+    service_object = "defect"
+
     def get_queryset(self):
         return selectors.defect_list(user=self.request.user).prefetch_related("comments__author")
-
-    def perform_service_create(self, data):
-        return services.defect_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.defect_update(defect=instance, by=self.request.user, version=version, **data)
 
     @extend_schema(request=s.DefectTransitionSerializer, responses={200: s.DefectSerializer})
     @action(detail=True, methods=["post"])
@@ -273,7 +263,7 @@ class DefectViewSet(ServiceModelViewSet):
         return Response(s.DefectCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
-class LoadTestResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class LoadTestResultViewSet(ReadOnlyScopedViewSet):
     """Load-test results; ``passed`` is computed from the figures and the acceptance bounds."""
 
     queryset = LoadTestResult.objects.all()
@@ -321,7 +311,7 @@ class TraceabilityViewSet(viewsets.ViewSet):
         code = request.query_params.get("project")
         if not code:
             raise ValidationError({"project": [_("Give the project code: ?project=CODE.")]})
-        project = get_object_or_404(Project.objects.visible_to(request.user), code=code)
+        project = project_selectors.project_get(user=request.user, code=code)
         filters = {
             "status": request.query_params.getlist("status"),
             "business_area": request.query_params.get("business_area"),

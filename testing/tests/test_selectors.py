@@ -142,7 +142,7 @@ def test_defect_trend_chart(project, consultant):
 
 
 def test_services_open_defects_of_a_cycle(project, seeded):
-    open_codes = {d.code for d in services.cycle_open_defects(seeded["cycle"])}
+    open_codes = {d.code for d in selectors.cycle_open_defects(seeded["cycle"])}
     assert open_codes == {seeded["critical"].code}
 
 

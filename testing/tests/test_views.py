@@ -8,9 +8,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from phases.design.tests.factories import RequirementFactory
+from projects.files import UPLOAD_BAD_TYPE
+from projects.roles import SELF_APPROVAL
 from testing import services
 from testing.models import Cycle, Defect, Evidence, Execution
-from testing.tests.factories import CaseFactory, CycleCaseFactory, CycleFactory
+from testing.tests.factories import CaseFactory, CycleCaseFactory, CycleFactory, DefectFactory, LoadTestResultFactory
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -72,7 +74,7 @@ def test_wrong_evidence_type_shows_the_message_and_saves_nothing(client, project
         {"file": SimpleUploadedFile("script.exe", b"MZ\x90")},
         follow=True,
     )
-    assert "Files of type .exe cannot be attached" in response.content.decode()
+    assert UPLOAD_BAD_TYPE.split("{")[0] + ".exe" in response.content.decode()
     assert not Evidence.objects.exists()
 
 
@@ -175,3 +177,140 @@ def test_key_user_closes_a_fixed_defect_from_the_portal(client, project, pm, key
     assert defect.status == "closed" and defect.comments.get().body == "Đã đúng"
     response = client.post(url, {"to_status": "in_progress", "next": home}, follow=True)
     assert "A defect cannot go from closed to in progress." in response.content.decode()
+
+
+# --- the requester never decides their own sign-off -----------------------------------------
+
+
+def test_the_requester_sees_no_decision_form_and_is_refused(client, api_client_for, project, pm, sponsor, uat):
+    """The PM asked for the sign-off: the page offers them no decision and says why; every door answers 403."""
+    services.cycle_signoff_request(cycle=uat.cycle, by=pm)
+    client.force_login(pm)
+    for ns in ("testing", "testing-portal"):
+        url = reverse(f"{ns}:cycle_signoff", args=[project.code, uat.cycle.pk])
+        page = client.get(url).content.decode()
+        assert 'id="signoff-form"' not in page
+        assert 'id="signoff-refusal"' in page and "segregation of duties" in page
+        assert client.post(url, {"decision": "approved"}).status_code == 403
+    api = api_client_for(pm).post(
+        reverse("testing-api:cycle-signoff", args=[uat.cycle.pk]), {"decision": "approved"}, format="json"
+    )
+    assert api.status_code == 403 and api.json()["detail"] == SELF_APPROVAL
+    assert Cycle.objects.get(pk=uat.cycle.pk).signoff.decision == "pending"
+    client.force_login(sponsor)  # any other approver may decide
+    page = client.get(reverse("testing:cycle_signoff", args=[project.code, uat.cycle.pk])).content.decode()
+    assert 'id="signoff-form"' in page
+
+
+def test_the_requester_is_not_offered_as_approver(client, project, pm, sponsor, uat):
+    client.force_login(pm)
+    page = client.get(uat.cycle.get_absolute_url()).content.decode()
+    start = page.index('id="signoff-request-form"')
+    form = page[start : page.index("</form>", start)]
+    assert f'value="{sponsor.pk}"' in form and f'value="{pm.pk}"' not in form
+
+
+# --- one "may record" rule for the page, the htmx row and the service ----------------------
+
+
+def test_the_htmx_row_offers_the_form_only_to_who_may_record(client, project, key_user, sponsor, uat):
+    """The htmx answer used to render the step form for anyone; it now asks the same rule as the page."""
+    run = services.execution_start(cycle_case=uat, by=key_user)
+    url = reverse("testing-portal:execution_step", args=[project.code, run.pk, 1])
+    client.force_login(sponsor)  # may participate, but this run is the key user's
+    row = client.post(url, {"status": "passed"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "only they or the test team can record its results" in row
+    assert 'name="status"' not in row
+    page = client.get(reverse("testing-portal:execution_detail", args=[project.code, run.pk])).content.decode()
+    assert 'name="status"' not in page and 'id="finish-form"' not in page
+    client.force_login(key_user)
+    row = client.post(url, {"status": "passed"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="status"' in row and "table-success" in row
+
+
+# --- downloads: one response with the safe headers -----------------------------------------
+
+
+def _assert_safe_download(response, filename):
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment") and filename in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"  # the old copies did not send it
+
+
+def test_downloads_and_the_export_carry_the_safe_headers(client, project, key_user, consultant, uat):
+    run = services.execution_start(cycle_case=uat, by=key_user)
+    evidence = services.evidence_add(execution=run, by=key_user, file=SimpleUploadedFile("anh.png", PNG))
+    load = LoadTestResultFactory(project=project, report=SimpleUploadedFile("r.csv", b"a,b\n"), report_name="r.csv")
+    client.force_login(consultant)
+    _assert_safe_download(client.get(reverse("testing:evidence_download", args=[project.code, evidence.pk])), "anh.png")
+    _assert_safe_download(client.get(reverse("testing:load_report_download", args=[project.code, load.pk])), "r.csv")
+    export = client.get(reverse("testing:traceability_export", args=[project.code]))
+    _assert_safe_download(export, f"traceability-{project.code}.xlsx")
+
+
+def test_a_missing_file_or_report_answers_404(client, project, key_user, consultant, uat):
+    """A stored file gone from storage used to raise (500); a result without a report is 404 too."""
+    run = services.execution_start(cycle_case=uat, by=key_user)
+    evidence = services.evidence_add(execution=run, by=key_user, file=SimpleUploadedFile("anh.png", PNG))
+    evidence.file.storage.delete(evidence.file.name)
+    no_report = LoadTestResultFactory(project=project)
+    client.force_login(consultant)
+    assert client.get(reverse("testing:evidence_download", args=[project.code, evidence.pk])).status_code == 404
+    assert client.get(reverse("testing:load_report_download", args=[project.code, no_report.pk])).status_code == 404
+
+
+def test_a_refused_load_report_is_reported_on_the_report_field(api_client_for, project, consultant):
+    """The report's refusal used to come back on a ``file`` field the API does not have."""
+    body = {
+        "project": project.code,
+        "scenario": "Đăng nhập",
+        "virtual_users": 5,
+        "duration_seconds": 60,
+        "throughput_rps": "4",
+        "p95_ms": 300,
+        "p99_ms": 600,
+        "error_rate": "0",
+        "max_p95_ms": 500,
+        "report": SimpleUploadedFile("r.exe", b"MZ\x90"),
+    }
+    response = api_client_for(consultant).post(reverse("testing-api:load-test-result-list"), body, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["report"][0].startswith(UPLOAD_BAD_TYPE.split("{")[0] + ".exe")
+
+
+# --- choices offered: the allowed moves, the shared filters ------------------------------
+
+
+def test_the_cycle_status_form_offers_only_the_allowed_moves(client, project, consultant):
+    cycle = CycleFactory(project=project, status=Cycle.Status.PLANNED)
+    client.force_login(consultant)
+    page = client.get(cycle.get_absolute_url()).content.decode()
+    assert 'value="running"' in page and 'value="completed"' not in page
+    url = reverse("testing:cycle_status", args=[project.code, cycle.pk])
+    client.post(url, {"version": cycle.version, "status": "completed"})
+    assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.PLANNED
+    client.post(url, {"version": cycle.version, "status": "running"})
+    assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.RUNNING
+
+
+def test_the_defect_list_filters_with_the_filterset_form(client, project, other_project, viewer):
+    critical = DefectFactory(project=project, severity="critical", title="Hỏng nặng")
+    DefectFactory(project=project, severity="minor", title="Lỗi nhỏ")
+    client.force_login(viewer)
+    page = client.get(reverse("testing:defect_list", args=[project.code]), {"severity": "critical"}).content.decode()
+    assert 'id="filter-form"' in page and 'name="severity"' in page and 'name="project"' not in page
+    assert critical.title in page and "Lỗi nhỏ" not in page
+
+
+def test_the_cycle_and_load_lists_filter_too(client, project, viewer):
+    CycleFactory(project=project, name="SIT vòng 1", type=Cycle.Type.INTEGRATION)
+    CycleFactory(project=project, name="UAT vòng 2", type=Cycle.Type.UAT)
+    LoadTestResultFactory(project=project, scenario="Đạt", passed=True)
+    LoadTestResultFactory(project=project, scenario="Không đạt", passed=False)
+    client.force_login(viewer)
+    cycles = client.get(reverse("testing:cycle_list", args=[project.code]), {"type": "uat"}).content.decode()
+    assert "UAT vòng 2" in cycles and "SIT vòng 1" not in cycles
+    loads = client.get(reverse("testing:load_result_list", args=[project.code]), {"passed": "false"}).content.decode()
+    assert "Không đạt" in loads and ">Đạt<" not in loads
+    assert '<option value="false" selected>' in loads

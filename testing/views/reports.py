@@ -1,0 +1,92 @@
+"""Load-test results (list, record, report download) and the traceability matrix (page, XLSX)."""
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from projects.actions import ServiceFormView
+from projects.files import KNOWN_TYPES, attachment_response
+from projects.mixins import ProjectAccessMixin
+from projects.roles import Capability
+from testing import exports, selectors, services
+from testing.filters import LoadTestResultFilterSet
+from testing.forms import LoadResultForm, TraceabilityFilterForm
+from testing.views.common import FilteredListView
+
+C = Capability
+XLSX = KNOWN_TYPES[".xlsx"][0]
+
+
+class LoadResultListView(FilteredListView):
+    template_name = "testing/load_result_list.html"
+    context_object_name = "results"
+    filterset_class = LoadTestResultFilterSet
+    filter_fields = ("passed", "q")
+
+    def rows(self):
+        return selectors.load_result_list(user=self.request.user)
+
+
+class LoadResultCreateView(ServiceFormView):
+    template_name = "testing/load_result_form.html"
+    form_class = LoadResultForm
+    capability = C.EDIT
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["project"] = self.project
+        return kwargs
+
+    def perform(self, form):
+        return services.load_result_record(project=self.project, by=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, result):
+        verdict = _("passed") if result.passed else _("failed")
+        return _("Load test result recorded: %(verdict)s.") % {"verdict": verdict}
+
+    def get_success_url(self, result=None):
+        return reverse("testing:load_result_list", args=[self.project.code])
+
+
+class LoadReportDownloadView(ProjectAccessMixin, View):
+    capability = C.VIEW
+
+    def get(self, request, code, pk):
+        result = selectors.load_result_get(user=request.user, project=self.project, pk=pk)
+        if not result.report:
+            raise Http404
+        return attachment_response(result.report, filename=result.report_name or "report")
+
+
+class TraceabilityView(ProjectAccessMixin, TemplateView):
+    template_name = "testing/traceability.html"
+    capability = C.VIEW
+
+    def filters(self) -> dict:
+        form = TraceabilityFilterForm(self.request.GET)
+        form.is_valid()
+        data = getattr(form, "cleaned_data", {})
+        self.filter_form = form
+        return {k: v for k, v in data.items() if v}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filters = self.filters()
+        context.update(
+            rows=selectors.traceability(user=self.request.user, project=self.project, filters=filters),
+            coverage=selectors.coverage(user=self.request.user, project=self.project),
+            filter_form=self.filter_form,
+            coverage_labels={k: _(v) for k, v in selectors.COVERAGE_LABELS.items()},
+            query=self.request.GET.urlencode(),
+        )
+        return context
+
+
+class TraceabilityExportView(TraceabilityView):
+    def get(self, request, *args, **kwargs):
+        rows = selectors.traceability(user=request.user, project=self.project, filters=self.filters())
+        coverage = selectors.coverage(user=request.user, project=self.project)
+        content = exports.traceability_xlsx(self.project, rows, coverage)
+        return attachment_response(content, filename=f"traceability-{self.project.code}.xlsx", content_type=XLSX)
