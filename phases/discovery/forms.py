@@ -6,6 +6,7 @@ in ``__init__`` to the project the view passes in.
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from phases.discovery.models import (
@@ -18,14 +19,23 @@ from phases.discovery.models import (
     Stakeholder,
 )
 from projects.models import Approval
+from projects.roles import Capability, members_with
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-def _members(project):
-    return get_user_model().objects.filter(memberships__project=project).order_by("username")
+def _people(project, current=()):
+    """The members of the project (active, by name), plus whoever the row names today."""
+    members = members_with(project, Capability.VIEW)
+    if not current:
+        return members
+    return (
+        get_user_model()
+        .objects.filter(Q(pk__in=members.values("pk")) | Q(pk__in=current))
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 class _ProjectForm(forms.ModelForm):
@@ -37,7 +47,7 @@ class _ProjectForm(forms.ModelForm):
         self.project = project
         for name in self.member_fields:
             if name in self.fields:
-                self.fields[name].queryset = _members(project)
+                self.fields[name].queryset = _people(project, self._current_people(name))
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -46,6 +56,15 @@ class _ProjectForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+    def _current_people(self, name: str) -> list[int]:
+        if not self.instance.pk:
+            return []
+        field = self.instance._meta.get_field(name)
+        if field.many_to_many:
+            return list(getattr(self.instance, name).values_list("pk", flat=True))
+        current = getattr(self.instance, field.attname)
+        return [current] if current is not None else []
 
     def service_data(self) -> tuple[int | None, dict]:
         data = dict(self.cleaned_data)

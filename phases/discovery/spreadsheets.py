@@ -58,10 +58,9 @@ def _cell_text(value) -> str:
 def read_rows(name: str, data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """``(header, [(row_number, cells)])`` of a .csv or .xlsx file; blank rows are skipped.
 
-    Row numbers are the spreadsheet's (the header is row 1).
+    Row numbers are the spreadsheet's (the header is row 1). The caller checks the upload
+    first (``projects.files.validate_upload`` with ``MAX_IMPORT_BYTES``).
     """
-    if len(data) > MAX_IMPORT_BYTES:
-        raise SpreadsheetError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
     lowered = name.lower()
     if lowered.endswith(".csv"):
         try:

@@ -4,16 +4,15 @@ Every queryset is scoped to the caller before filtering (another project's row a
 404); writes validate an input serializer and call a service, which checks the capability.
 """
 
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from phases.discovery import services
+from phases.discovery import exports, services
 from phases.discovery.api import serializers as s
 from phases.discovery.filters import (
     CurrentProcessFilterSet,
@@ -35,12 +34,11 @@ from phases.discovery.models import (
     RolloutWave,
     Stakeholder,
 )
-from projects.api.base import ScopedViewSet, ServiceModelViewSet
-from projects.models import Project
+from projects.api.base import ReadOnlyScopedViewSet, ServiceModelViewSet
+from projects.roles import Capability
+from projects.selectors import project_get
 
-from ..views import document_response, export_filename
-
-C = services.C
+C = Capability
 
 
 class _Crud(ServiceModelViewSet):
@@ -56,16 +54,13 @@ class StakeholderViewSet(_Crud):
     input_serializer_class = s.StakeholderInputSerializer
     update_serializer_class = s.StakeholderUpdateSerializer
     filterset_class = StakeholderFilterSet
+    write_services = {
+        "create": services.stakeholder_create,
+        "update": services.stakeholder_update,
+        "delete": services.stakeholder_delete,
+    }
+    service_object = "stakeholder"
     ordering_fields = ["name", "organisation", "influence", "interest", "created_at"]
-
-    def perform_service_create(self, data):
-        return services.stakeholder_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.stakeholder_update(stakeholder=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.stakeholder_delete(stakeholder=instance, by=self.request.user)
 
 
 class KickoffViewSet(_Crud):
@@ -77,20 +72,17 @@ class KickoffViewSet(_Crud):
     input_serializer_class = s.KickoffInputSerializer
     update_serializer_class = s.KickoffUpdateSerializer
     filterset_class = KickoffFilterSet
+    write_services = {
+        "create": services.kickoff_create,
+        "update": services.kickoff_update,
+        "delete": services.kickoff_delete,
+    }
+    service_object = "kickoff"
     ordering_fields = ["meeting_date", "created_at"]
     capabilities = {**_Crud.capabilities, "raci": C.EDIT}
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("attendee_members", "attendee_stakeholders")
-
-    def perform_service_create(self, data):
-        return services.kickoff_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.kickoff_update(kickoff=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.kickoff_delete(kickoff=instance, by=self.request.user)
 
     @extend_schema(request=s.RaciInputSerializer, responses={200: s.KickoffSerializer})
     @action(detail=True, methods=["post"])
@@ -112,20 +104,13 @@ class CurrentProcessViewSet(_Crud):
     input_serializer_class = s.CurrentProcessInputSerializer
     update_serializer_class = s.CurrentProcessUpdateSerializer
     filterset_class = CurrentProcessFilterSet
+    write_services = {
+        "create": services.current_process_create,
+        "update": services.current_process_update,
+        "delete": services.current_process_delete,
+    }
+    service_object = "process"
     ordering_fields = ["business_area", "name", "created_at"]
-
-    def perform_service_create(self, data):
-        return services.current_process_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.current_process_update(process=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.current_process_delete(process=instance, by=self.request.user)
-
-
-class ProjectQuerySerializer(serializers.Serializer):
-    project = serializers.CharField()
 
 
 class RequirementViewSet(_Crud):
@@ -141,6 +126,12 @@ class RequirementViewSet(_Crud):
     input_serializer_class = s.RequirementInputSerializer
     update_serializer_class = s.RequirementUpdateSerializer
     filterset_class = RequirementFilterSet
+    write_services = {
+        "create": services.requirement_create,
+        "update": services.requirement_update,
+        "delete": services.requirement_delete,
+    }
+    service_object = "requirement"
     ordering_fields = ["code", "priority", "status", "business_area", "created_at", "updated_at"]
     capabilities = {**_Crud.capabilities, "export": C.VIEW, "import_file": C.EDIT}
     parser_classes = [JSONParser, FormParser, MultiPartParser]
@@ -148,19 +139,10 @@ class RequirementViewSet(_Crud):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("processes")
 
-    def perform_service_create(self, data):
-        return services.requirement_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.requirement_update(requirement=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.requirement_delete(requirement=instance, by=self.request.user)
-
     def _project_param(self, value):
         if not value:
             raise serializers.ValidationError({"project": ["This field is required."]})
-        return get_object_or_404(Project.objects.visible_to(self.request.user), code=value)
+        return project_get(user=self.request.user, code=value)
 
     @extend_schema(
         parameters=[
@@ -172,10 +154,10 @@ class RequirementViewSet(_Crud):
     def export(self, request):
         """The requirements of ``?project=CODE`` (with the list's filters) as CSV or XLSX."""
         project = self._project_param(request.query_params.get("project"))
-        fmt = "xlsx" if request.query_params.get("file_format") == "xlsx" else "csv"
-        rows = self.filter_queryset(self.get_queryset()).filter(project=project).order_by("code")
-        data = services.requirement_export(project=project, by=request.user, requirements=rows, fmt=fmt)
-        return export_filename(HttpResponse(data, content_type=services_content_type(fmt)), project, fmt)
+        rows = self.filter_queryset(self.get_queryset()).filter(project=project)
+        return exports.requirement_export_response(
+            project=project, by=request.user, requirements=rows, fmt=request.query_params.get("file_format")
+        )
 
     @extend_schema(
         request={"multipart/form-data": s.RequirementImportSerializer},
@@ -198,12 +180,6 @@ class RequirementViewSet(_Crud):
         return Response({"created": len(created), "codes": [r.code for r in created]}, status=status.HTTP_201_CREATED)
 
 
-def services_content_type(fmt: str) -> str:
-    if fmt == "xlsx":
-        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return "text/csv; charset=utf-8"
-
-
 class RaidItemViewSet(_Crud):
     """The RAID log: risks (probability × impact), assumptions, issues, decisions.
 
@@ -216,16 +192,13 @@ class RaidItemViewSet(_Crud):
     input_serializer_class = s.RaidItemInputSerializer
     update_serializer_class = s.RaidItemUpdateSerializer
     filterset_class = RaidItemFilterSet
+    write_services = {
+        "create": services.raid_item_create,
+        "update": services.raid_item_update,
+        "delete": services.raid_item_delete,
+    }
+    service_object = "item"
     ordering_fields = ["kind", "status", "due", "created_at", "probability", "impact"]
-
-    def perform_service_create(self, data):
-        return services.raid_item_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.raid_item_update(item=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.raid_item_delete(item=instance, by=self.request.user)
 
 
 class RolloutWaveViewSet(_Crud):
@@ -237,19 +210,16 @@ class RolloutWaveViewSet(_Crud):
     input_serializer_class = s.RolloutWaveInputSerializer
     update_serializer_class = s.RolloutWaveUpdateSerializer
     filterset_class = RolloutWaveFilterSet
+    write_services = {
+        "create": services.rollout_wave_create,
+        "update": services.rollout_wave_update,
+        "delete": services.rollout_wave_delete,
+    }
+    service_object = "wave"
     ordering_fields = ["sequence", "start_date", "golive_date"]
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("sites")
-
-    def perform_service_create(self, data):
-        return services.rollout_wave_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.rollout_wave_update(wave=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.rollout_wave_delete(wave=instance, by=self.request.user)
 
 
 class PlanDocumentViewSet(_Crud):
@@ -264,26 +234,23 @@ class PlanDocumentViewSet(_Crud):
     input_serializer_class = s.PlanDocumentInputSerializer
     update_serializer_class = s.PlanDocumentUpdateSerializer
     filterset_class = PlanDocumentFilterSet
+    write_services = {
+        "create": services.plan_document_create,
+        "update": services.plan_document_update,
+        "delete": services.plan_document_delete,
+    }
+    service_object = "document"
     ordering_fields = ["kind", "title", "created_at", "size"]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     capabilities = {**_Crud.capabilities, "download": C.VIEW}
 
-    def perform_service_create(self, data):
-        return services.plan_document_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.plan_document_update(document=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.plan_document_delete(document=instance, by=self.request.user)
-
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None) -> FileResponse:
-        return document_response(self.get_object())
+        return exports.plan_document_response(self.get_object())
 
 
-class DiscoverySignoffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class DiscoverySignoffViewSet(ReadOnlyScopedViewSet):
     """Discovery sign-offs: POST submits the deliverables; ``decide`` is the sponsor's (or PM's)."""
 
     queryset = DiscoverySignoff.objects.all()
@@ -304,7 +271,7 @@ class DiscoverySignoffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         signoff = self.get_object()
-        serializer = s.SignoffDecisionSerializer(data=request.data)
+        serializer = s.SignoffDecisionSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         decided = services.discovery_signoff_decide(signoff=signoff, by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(decided).data)

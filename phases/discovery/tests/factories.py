@@ -1,9 +1,12 @@
-"""Factories of the discovery app: plain functions building saved rows (through the ORM,
-so tests of the services start from a known state)."""
+"""factory_boy factories of the discovery app (build on ``projects.tests.factories``).
 
-import itertools
+Rows are saved through the ORM, so tests of the services start from a known state; the
+sign-off goes through its service (it needs an approval and the phase gate).
+"""
+
 from datetime import date, datetime
 
+import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -18,92 +21,103 @@ from phases.discovery.models import (
     RolloutWave,
     Stakeholder,
 )
-from projects.tests.factories import ProjectFactory
-
-_seq = itertools.count(1)
-
-
-def _project(project):
-    return project or ProjectFactory()
+from projects.roles import Role
+from projects.tests.factories import MembershipFactory, ProjectFactory
 
 
-def make_stakeholder(*, project=None, **overrides):
-    fields = {"name": f"Stakeholder {next(_seq)}", "organisation": "Sao Mai Foods", **overrides}
-    return Stakeholder.objects.create(project=_project(project), **fields)
+class StakeholderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stakeholder
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Stakeholder {n}")
+    organisation = "Sao Mai Foods"
 
 
-def make_kickoff(*, project=None, **overrides):
-    fields = {
-        "title": f"Kick-off {next(_seq)}",
-        "meeting_date": timezone.make_aware(datetime(2026, 1, 8, 9, 0)),
-        "goals": "Một hệ thống ERP duy nhất",
-        **overrides,
-    }
-    return Kickoff.objects.create(project=_project(project), **fields)
+class KickoffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Kickoff
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Kick-off {n}")
+    meeting_date = factory.LazyFunction(lambda: timezone.make_aware(datetime(2026, 1, 8, 9, 0)))
+    goals = "Một hệ thống ERP duy nhất"
 
 
-def make_process(*, project=None, **overrides):
-    fields = {"business_area": BusinessArea.FINANCE, "name": f"Process {next(_seq)}", **overrides}
-    return CurrentProcess.objects.create(project=_project(project), **fields)
+class CurrentProcessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CurrentProcess
+
+    project = factory.SubFactory(ProjectFactory)
+    business_area = BusinessArea.FINANCE
+    name = factory.Sequence(lambda n: f"Process {n}")
 
 
-def make_requirement(*, project=None, **overrides):
-    n = next(_seq)
-    fields = {"code": f"T-{n:04d}", "title": f"Requirement {n}", "business_area": BusinessArea.SALES, **overrides}
-    return Requirement.objects.create(project=_project(project), **fields)
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Requirement
+
+    project = factory.SubFactory(ProjectFactory)
+    code = factory.Sequence(lambda n: f"T-{n:04d}")
+    title = factory.Sequence(lambda n: f"Requirement {n}")
+    business_area = BusinessArea.SALES
 
 
-def make_raid_item(*, project=None, **overrides):
-    kind = overrides.pop("kind", RaidItem.Kind.RISK)
-    scores = {"probability": 3, "impact": 4} if kind == RaidItem.Kind.RISK else {}
-    fields = {"kind": kind, "title": f"{kind} {next(_seq)}", **scores, **overrides}
-    return RaidItem.objects.create(project=_project(project), **fields)
+class RaidItemFactory(factory.django.DjangoModelFactory):
+    """A RAID item; a risk (the default kind) is scored 3 × 4."""
+
+    class Meta:
+        model = RaidItem
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = RaidItem.Kind.RISK
+    title = factory.LazyAttributeSequence(lambda o, n: f"{o.kind} {n}")
+    probability = factory.LazyAttribute(lambda o: 3 if o.kind == RaidItem.Kind.RISK else None)
+    impact = factory.LazyAttribute(lambda o: 4 if o.kind == RaidItem.Kind.RISK else None)
 
 
-def make_wave(*, project=None, **overrides):
-    fields = {
-        "name": f"Wave {next(_seq)}",
-        "start_date": date(2026, 3, 1),
-        "golive_date": date(2026, 6, 1),
-        **overrides,
-    }
-    return RolloutWave.objects.create(project=_project(project), **fields)
+class RolloutWaveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RolloutWave
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Wave {n}")
+    start_date = date(2026, 3, 1)
+    golive_date = date(2026, 6, 1)
 
 
-def make_document(*, project=None, content=b"%PDF-1.4 test", name="plan.pdf", **overrides):
-    project = _project(project)
-    fields = {
-        "kind": PlanDocument.Kind.TEST_PROCEDURE,
-        "title": f"Document {next(_seq)}",
-        "original_name": name,
-        "content_type": "application/pdf",
-        "size": len(content),
-        **overrides,
-    }
-    document = PlanDocument(project=project, **fields)
-    document.file.save(name, ContentFile(content), save=False)
-    document.save()
-    return document
+class PlanDocumentFactory(factory.django.DjangoModelFactory):
+    """A stored document; ``content`` is the file's bytes (a small PDF by default)."""
+
+    class Meta:
+        model = PlanDocument
+
+    class Params:
+        content = b"%PDF-1.4 test"
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = PlanDocument.Kind.TEST_PROCEDURE
+    title = factory.Sequence(lambda n: f"Document {n}")
+    original_name = "plan.pdf"
+    content_type = "application/pdf"
+    size = factory.LazyAttribute(lambda o: len(o.content))
+    file = factory.LazyAttribute(lambda o: ContentFile(o.content, name=o.original_name))
 
 
-def make_signoff(*, project=None, by, **overrides):
-    """A pending discovery sign-off through the service (needs an agreed requirement)."""
-    from phases.discovery import services
+class DiscoverySignoffFactory(factory.django.DjangoModelFactory):
+    """A pending sign-off requested through the service by ``by`` (a consultant of the
+    project unless given); an agreed requirement is added when the project has none."""
 
-    project = _project(project)
-    if not project.requirements.filter(status=Requirement.Status.AGREED).exists():
-        make_requirement(project=project, status="agreed", fit_gap="fit", resolution="standard")
-    return services.discovery_signoff_request(project=project, by=by, **overrides)
+    class Meta:
+        model = DiscoverySignoff
 
+    project = factory.SubFactory(ProjectFactory)
+    by = factory.LazyAttribute(lambda o: MembershipFactory(project=o.project, role=Role.CONSULTANT).user)
 
-__all__ = [
-    "make_stakeholder",
-    "make_kickoff",
-    "make_process",
-    "make_requirement",
-    "make_raid_item",
-    "make_wave",
-    "make_document",
-    "make_signoff",
-    "DiscoverySignoff",
-]
+    @classmethod
+    def _create(cls, model_class, *args, project, by, **kwargs):
+        from phases.discovery import services
+
+        if not project.requirements.filter(status=Requirement.Status.AGREED).exists():
+            RequirementFactory(project=project, status="agreed", fit_gap="fit", resolution="standard")
+        return services.discovery_signoff_request(project=project, by=by, **kwargs)

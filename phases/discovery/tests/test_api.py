@@ -30,23 +30,23 @@ def test_requirement_list_query_count_does_not_grow_with_rows(
     persona, api_client_for, personas, project, django_assert_max_num_queries
 ):
     client = api_client_for(personas[persona])
-    process = f.make_process(project=project)
+    process = f.CurrentProcessFactory(project=project)
     for _ in range(3):
-        f.make_requirement(project=project, owner=personas["pm"]).processes.add(process)
+        f.RequirementFactory(project=project, owner=personas["pm"]).processes.add(process)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("discovery-api:requirement-list")).status_code == 200
     for _ in range(20):
-        f.make_requirement(project=project, owner=personas["pm"]).processes.add(process)
+        f.RequirementFactory(project=project, owner=personas["pm"]).processes.add(process)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("discovery-api:requirement-list"))
     assert response.json()["count"] == 23
 
 
 def test_stale_version_answers_409(api_client_for, personas, project):
-    req = f.make_requirement(project=project)
+    req = f.RequirementFactory(project=project)
     client = api_client_for(personas["consultant"])
     url = reverse("discovery-api:requirement-detail", args=[req.pk])
     assert client.patch(url, {"version": 1, "title": "Mới"}, format="json").status_code == 200
@@ -57,8 +57,15 @@ def test_stale_version_answers_409(api_client_for, personas, project):
 
 
 def test_missing_version_on_update_is_400(api_client_for, personas, project):
-    req = f.make_requirement(project=project)
+    req = f.RequirementFactory(project=project)
     response = api_client_for(personas["pm"]).patch(
         reverse("discovery-api:requirement-detail", args=[req.pk]), {"title": "X"}, format="json"
     )
     assert response.status_code == 400 and "version" in response.json()
+
+
+def test_requirement_offers_the_status_moves_the_caller_may_make(api_client_for, personas, project):
+    req = f.RequirementFactory(project=project, status="rejected", fit_gap="gap", resolution="out_of_scope")
+    url = reverse("discovery-api:requirement-detail", args=[req.pk])
+    assert api_client_for(personas["consultant"]).get(url).json()["allowed_transitions"] == ["draft"]
+    assert api_client_for(personas["viewer"]).get(url).json()["allowed_transitions"] == []

@@ -23,7 +23,7 @@ def setup():
         role: MembershipFactory(project=project, role=role, user=UserFactory(username=name)).user
         for role, name in [(Role.PM, "alice_pm"), (Role.CONSULTANT, "bob_consultant"), (Role.SPONSOR, "sam_sponsor")]
     }
-    f.make_raid_item(project=project, title="Rủi ro nội bộ về ngân sách", internal=True)
+    f.RaidItemFactory(project=project, title="Rủi ro nội bộ về ngân sách", internal=True)
     return project, users
 
 
@@ -64,10 +64,10 @@ def test_consultant_adds_a_requirement_and_requests_sign_off(browser, setup):
 
 def test_sponsor_approves_discovery_in_the_portal(browser, setup):
     project, users = setup
-    f.make_requirement(
+    f.RequirementFactory(
         project=project, code="REQ-001", title="Hóa đơn điện tử", status="agreed", fit_gap="gap", resolution="custom"
     )
-    signoff = f.make_signoff(project=project, by=users[Role.PM], summary="Sẵn sàng ký duyệt")
+    signoff = f.DiscoverySignoffFactory(project=project, by=users[Role.PM], summary="Sẵn sàng ký duyệt")
     browser.login("sam_sponsor")
     page = browser.page
     browser.goto(f"/portal/{project.code}/discovery/")

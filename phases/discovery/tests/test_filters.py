@@ -19,8 +19,10 @@ def get(api_client_for, pm):
 
 
 def test_requirement_filters(get, project, other_project, pm, consultant):
-    must = f.make_requirement(project=project, priority="must", fit_gap="gap", owner=consultant, title="Hóa đơn")
-    could = f.make_requirement(project=project, priority="could", fit_gap="fit", status="reviewed", business_area="hr")
+    must = f.RequirementFactory(project=project, priority="must", fit_gap="gap", owner=consultant, title="Hóa đơn")
+    could = f.RequirementFactory(
+        project=project, priority="could", fit_gap="fit", status="reviewed", business_area="hr"
+    )
     assert get("requirement", project=project.code) == {must.pk, could.pk}
     assert get("requirement", priority="must") == {must.pk}
     assert get("requirement", fit_gap="fit") == {could.pk}
@@ -32,15 +34,15 @@ def test_requirement_filters(get, project, other_project, pm, consultant):
 
 
 def test_requirement_ordering(api_client_for, pm, project):
-    f.make_requirement(project=project, code="B-2")
-    f.make_requirement(project=project, code="A-1")
+    f.RequirementFactory(project=project, code="B-2")
+    f.RequirementFactory(project=project, code="A-1")
     rows = api_client_for(pm).get(reverse("discovery-api:requirement-list"), {"ordering": "-code"}).json()["results"]
     assert [r["code"] for r in rows] == ["B-2", "A-1"]
 
 
 def test_raid_item_filters(get, project, pm):
-    risk = f.make_raid_item(project=project, status="open", owner=pm, internal=True)
-    decision = f.make_raid_item(project=project, kind="decision", status="closed", title="Chọn phương án 2 đợt")
+    risk = f.RaidItemFactory(project=project, status="open", owner=pm, internal=True)
+    decision = f.RaidItemFactory(project=project, kind="decision", status="closed", title="Chọn phương án 2 đợt")
     assert get("raid-item", kind="risk") == {risk.pk}
     assert get("raid-item", status="closed") == {decision.pk}
     assert get("raid-item", owner=pm.username) == {risk.pk}
@@ -49,22 +51,22 @@ def test_raid_item_filters(get, project, pm):
 
 
 def test_stakeholder_process_wave_document_kickoff_filters(get, project):
-    high = f.make_stakeholder(project=project, influence="high", organisation="Deloitte")
-    f.make_stakeholder(project=project, influence="low")
+    high = f.StakeholderFactory(project=project, influence="high", organisation="Deloitte")
+    f.StakeholderFactory(project=project, influence="low")
     assert get("stakeholder", influence="high") == {high.pk}
     assert get("stakeholder", organisation="deloitte") == {high.pk}
-    proc = f.make_process(project=project, business_area="inventory", name="Kiểm kê")
-    f.make_process(project=project, business_area="finance")
+    proc = f.CurrentProcessFactory(project=project, business_area="inventory", name="Kiểm kê")
+    f.CurrentProcessFactory(project=project, business_area="finance")
     assert get("current-process", business_area="inventory") == {proc.pk}
     assert get("current-process", q="kiểm kê") == {proc.pk}
-    wave = f.make_wave(project=project, name="Đợt 1")
+    wave = f.RolloutWaveFactory(project=project, name="Đợt 1")
     wave.sites.create(company="Sao Mai", site="Long An")
-    f.make_wave(project=project)
+    f.RolloutWaveFactory(project=project)
     assert get("rollout-wave", q="long an") == {wave.pk}
-    doc = f.make_document(project=project, kind="preparation")
-    f.make_document(project=project, kind="test_procedure")
+    doc = f.PlanDocumentFactory(project=project, kind="preparation")
+    f.PlanDocumentFactory(project=project, kind="test_procedure")
     assert get("plan-document", kind="preparation") == {doc.pk}
-    kickoff = f.make_kickoff(project=project)
+    kickoff = f.KickoffFactory(project=project)
     assert get("kickoff", date_after="2026-01-01", date_before="2026-01-31") == {kickoff.pk}
     assert get("kickoff", date_after="2026-02-01") == set()
 
@@ -72,7 +74,7 @@ def test_stakeholder_process_wave_document_kickoff_filters(get, project):
 def test_signoff_filter_by_decision(get, project, pm, sponsor):
     from phases.discovery import services
 
-    signoff = f.make_signoff(project=project, by=pm)
+    signoff = f.DiscoverySignoffFactory(project=project, by=pm)
     assert get("signoff", decision="pending") == {signoff.pk}
     services.discovery_signoff_decide(signoff=signoff, by=sponsor, decision="approved")
     assert get("signoff", decision="approved") == {signoff.pk}

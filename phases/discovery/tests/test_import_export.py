@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from phases.discovery import services
-from phases.discovery.models import Requirement
+from phases.discovery import exports, services, spreadsheets
+from phases.discovery.models import BusinessArea, Requirement
 from phases.discovery.tests import factories as f
+from projects.files import UPLOAD_BAD_TYPE, UPLOAD_CONTENT_MISMATCH, UPLOAD_EMPTY, UPLOAD_TOO_LARGE
 
 VIETNAMESE = "Báo cáo công nợ phải thu theo nhà phân phối — đối chiếu hằng tháng"
 FIELDS = [
@@ -41,9 +42,9 @@ def _rows(project):
 @pytest.fixture
 def source(project, pm, consultant):
     """A project with requirements in Vietnamese, including text that looks like formulas."""
-    process = f.make_process(project=project, name="Bán hàng cho nhà phân phối")
+    process = f.CurrentProcessFactory(project=project, name="Bán hàng cho nhà phân phối")
     reqs = [
-        f.make_requirement(
+        f.RequirementFactory(
             project=project,
             code="REQ-001",
             title=VIETNAMESE,
@@ -57,7 +58,7 @@ def source(project, pm, consultant):
             owner=consultant,
             internal_notes="Ước tính 3 ngày công",
         ),
-        f.make_requirement(
+        f.RequirementFactory(
             project=project,
             code="REQ-002",
             title='=HYPERLINK("http://evil.example","click")',
@@ -66,7 +67,7 @@ def source(project, pm, consultant):
             priority="could",
             internal_notes="-5% chiết khấu",
         ),
-        f.make_requirement(
+        f.RequirementFactory(
             project=project, code="REQ-003", title="@SUM(A1:A2)", business_area="inventory", status="draft"
         ),
     ]
@@ -81,11 +82,9 @@ def test_export_then_import_gives_the_same_rows(fmt, source, other_project, pm, 
 
     Membership.objects.create(user=pm, project=other_project, role=Role.PM)
     Membership.objects.create(user=consultant, project=other_project, role=Role.CONSULTANT)
-    f.make_process(project=other_project, name="Bán hàng cho nhà phân phối")
+    f.CurrentProcessFactory(project=other_project, name="Bán hàng cho nhà phân phối")
 
-    data = services.requirement_export(
-        project=source, by=pm, requirements=source.requirements.order_by("code"), fmt=fmt
-    )
+    data = exports.requirement_export(project=source, by=pm, requirements=source.requirements.order_by("code"), fmt=fmt)
     created = services.requirement_import(project=other_project, by=pm, filename=f"reqs.{fmt}", data=data)
 
     assert len(created) == 3
@@ -94,7 +93,7 @@ def test_export_then_import_gives_the_same_rows(fmt, source, other_project, pm, 
 
 
 def test_export_escapes_formula_cells_in_csv(source, pm):
-    data = services.requirement_export(
+    data = exports.requirement_export(
         project=source, by=pm, requirements=source.requirements.order_by("code"), fmt="csv"
     )
     assert data.startswith("\ufeff".encode())
@@ -108,7 +107,7 @@ def test_export_escapes_formula_cells_in_csv(source, pm):
 
 
 def test_export_xlsx_cells_are_text_never_formulas(source, pm):
-    data = services.requirement_export(
+    data = exports.requirement_export(
         project=source, by=pm, requirements=source.requirements.order_by("code"), fmt="xlsx"
     )
     sheet = load_workbook(io.BytesIO(data)).active
@@ -140,7 +139,7 @@ def _csv(text: str) -> bytes:
 
 
 def test_import_assigns_codes_and_accepts_labels_and_moscow_letters(project, pm, consultant):
-    f.make_requirement(project=project, code="REQ-007")
+    f.RequirementFactory(project=project, code="REQ-007")
     data = _csv(
         "Title,Business_Area,Priority,Fit_Gap,Resolution,Status,Owner\n"
         "Hóa đơn điện tử,Finance,M,Gap,Custom development,Agreed,bob_consultant\n"
@@ -199,14 +198,14 @@ def test_import_lists_every_bad_row_and_saves_nothing(project, pm):
         services.IMPORT_ROW.format(
             row=5,
             message=services.IMPORT_BAD_CHOICE.format(
-                column="business_area", value="marketing", allowed=", ".join(v for v in services.BusinessArea.values)
+                column="business_area", value="marketing", allowed=", ".join(v for v in BusinessArea.values)
             ),
         ),
     ]
 
 
 def test_import_refuses_duplicate_codes_in_the_file_and_in_the_project(project, pm):
-    f.make_requirement(project=project, code="REQ-001")
+    f.RequirementFactory(project=project, code="REQ-001")
     data = _csv("code,title,business_area\nREQ-002,A,sales\nreq-002,B,sales\nREQ-001,C,sales\n")
     assert _refused(project, pm, data) == [
         services.IMPORT_ROW.format(row=3, message=services.IMPORT_DUPLICATE_IN_FILE.format(code="req-002", first=2)),
@@ -222,19 +221,38 @@ def test_import_refuses_unknown_owner_and_process(project, pm):
     ]
 
 
+def _zip_without_a_workbook() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "không phải bảng tính")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("r.csv", "title,business_area\nBáo cáo,sales\n".encode("cp1258"), "not UTF-8"),
-        ("r.xlsx", b"this is not a workbook", "not a readable XLSX"),
-        ("r.pdf", b"%PDF-1.4", "Upload a .csv or .xlsx file."),
-        ("r.csv", b"", "The file is empty."),
+        # the shared upload check (projects.files) refuses these before any parsing
+        ("r.csv", "title,business_area\nBáo cáo,sales\n".encode("cp1258"), UPLOAD_CONTENT_MISMATCH.format(ext=".csv")),
+        ("r.xlsx", b"this is not a workbook", UPLOAD_CONTENT_MISMATCH.format(ext=".xlsx")),
+        ("r.pdf", b"%PDF-1.4", UPLOAD_BAD_TYPE.format(ext=".pdf", allowed=".csv, .xlsx")),
+        ("r.csv", b"", UPLOAD_EMPTY),
+        # the parser refuses what the first bytes could not show
+        ("r.csv", b"title,business_area\n" + b"A,sales\n" * 600 + "Báo cáo,sales\n".encode("cp1258"), "not UTF-8"),
+        ("r.xlsx", _zip_without_a_workbook(), "not a readable XLSX"),
         ("r.csv", b"title,business_area\n", services.IMPORT_NO_ROWS),
     ],
 )
 def test_import_refuses_unreadable_files(project, pm, name, data, message):
     errors = _refused(project, pm, data, name=name)
     assert len(errors) == 1 and message in errors[0]
+
+
+def test_import_refuses_a_file_over_the_limit(project, pm, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_IMPORT_BYTES", 1024 * 1024)
+    data = b"title,business_area\n" + b"A,sales\n" * 150_000
+    assert _refused(project, pm, data) == [UPLOAD_TOO_LARGE.format(size=f"{len(data) / 1024 / 1024:.1f}", limit="1")]
 
 
 def test_import_from_xlsx_with_numbers_and_blank_rows(project, pm):

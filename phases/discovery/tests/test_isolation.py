@@ -1,28 +1,28 @@
 """Isolation and role matrix of every discovery route: dashboard, portal and API.
 
 An outsider (consultant of another project) gets 404 on every object route and sees none
-of ``project``'s rows in lists; each persona gets what ARCHITECTURE.md's role table says;
-client roles never see internal RAID items, internal documents or internal notes.
+of ``project``'s rows in lists; each persona gets what ARCHITECTURE.md's role table says
+(``role_matrix.MATRIX``: ``{action: {persona: status}}``, one request function per action,
+and for writes their effect: done exactly when allowed); client roles never see internal
+RAID items, internal documents or internal notes.
 """
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from phases.discovery.tests import factories as f
-from projects.tests.isolation import assert_detail_hidden, assert_list_scoped, ids_in
-
-DASHBOARD_CRUD = ["kickoff", "stakeholder", "process", "requirement", "raid", "wave", "document"]
-API_BASENAMES = [
-    "kickoff",
-    "stakeholder",
-    "current-process",
-    "requirement",
-    "raid-item",
-    "rollout-wave",
-    "plan-document",
-    "signoff",
-]
+from phases.discovery.tests.role_matrix import (
+    API_BASENAMES,
+    API_OF,
+    DASHBOARD_CRUD,
+    EFFECTS,
+    FIRM,
+    MATRIX,
+    MEMBERS,
+    REQUESTS,
+    Objects,
+)
+from projects.tests.isolation import assert_detail_hidden, assert_list_scoped, ids_in, matrix_cases
 
 COVERED_ROUTES = {
     "discovery:overview",
@@ -44,42 +44,11 @@ COVERED_ROUTES = {
     "discovery-api:signoff-decide",
 }
 
-FIRM = {"pm", "consultant"}
-CLIENT = {"sponsor", "key_user", "viewer"}
-MEMBERS = FIRM | CLIENT
-APPROVERS = {"pm", "sponsor"}
-PERSONAS = sorted(MEMBERS | {"outsider"})
-
-
-def _objects(project, *, by):
-    """One object of every kind in ``project`` (none internal), keyed like the dashboard routes."""
-    return {
-        "kickoff": f.make_kickoff(project=project),
-        "stakeholder": f.make_stakeholder(project=project),
-        "process": f.make_process(project=project),
-        "requirement": f.make_requirement(project=project, internal_notes="Giá nội bộ: 15 ngày công"),
-        "raid": f.make_raid_item(project=project),
-        "wave": f.make_wave(project=project),
-        "document": f.make_document(project=project),
-        "signoff": f.make_signoff(project=project, by=by),
-    }
-
-
-API_OF = {
-    "kickoff": "kickoff",
-    "stakeholder": "stakeholder",
-    "process": "current-process",
-    "requirement": "requirement",
-    "raid": "raid-item",
-    "wave": "rollout-wave",
-    "document": "plan-document",
-    "signoff": "signoff",
-}
-
 
 @pytest.fixture
 def mine(project, personas):
-    return _objects(project, by=personas["pm"])
+    # the consultant asks for the sign-off, so both approvers (PM, sponsor) may decide it
+    return Objects(project, requester=personas["consultant"])
 
 
 @pytest.fixture
@@ -90,7 +59,7 @@ def theirs(other_project, personas):
 
     other_pm = UserFactory(username="other_pm")
     Membership.objects.create(user=other_pm, project=other_project, role=Role.PM)
-    return _objects(other_project, by=other_pm)
+    return Objects(other_project, requester=other_pm)
 
 
 # --- API: lists are scoped, other projects' objects answer 404 ------------------------
@@ -134,104 +103,25 @@ def test_api_actions_of_another_project_are_404(api_client_for, personas, mine):
     assert export.status_code == 404
 
 
-# --- API role matrix ------------------------------------------------------------------
+def test_every_action_has_a_request():
+    assert set(REQUESTS) == set(MATRIX) and set(EFFECTS) <= set(MATRIX)
 
 
-def _create_payload(key, project):
-    code = project.code
-    return {
-        "kickoff": {"project": code, "title": "Kick-off", "meeting_date": "2026-01-08T09:00:00Z"},
-        "stakeholder": {"project": code, "name": "Nguyễn Văn An"},
-        "process": {"project": code, "business_area": "finance", "name": "Công nợ phải trả"},
-        "requirement": {"project": code, "title": "Hóa đơn điện tử", "business_area": "finance"},
-        "raid": {"project": code, "kind": "assumption", "title": "Client supplies master data"},
-        "wave": {
-            "project": code,
-            "name": "Wave X",
-            "start_date": "2026-03-01",
-            "golive_date": "2026-05-01",
-            "sites": [{"company": "Sao Mai", "site": "Bình Dương"}],
-        },
-        "document": {
-            "project": code,
-            "kind": "preparation",
-            "title": "Checklist",
-            "file": SimpleUploadedFile("checklist.txt", "Chuẩn bị kho".encode(), "text/plain"),
-        },
-    }[key]
+@pytest.mark.parametrize("action, persona, expected", matrix_cases(MATRIX))
+def test_role_matrix(action, persona, expected, request, project, api_client_for):
+    """One request of one persona: the expected status and, for a write, its effect exactly when allowed.
 
-
-PATCHES = {
-    "kickoff": {"goals": "Khóa sổ trong 5 ngày"},
-    "stakeholder": {"title": "CFO"},
-    "process": {"volumes": "1,000 / month"},
-    "requirement": {"priority": "must"},
-    "raid": {"status": "closed"},
-    "wave": {"description": "Pilot"},
-    "document": {"title": "Checklist v2"},
-}
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("key", sorted(PATCHES))
-def test_api_role_matrix_for_crud(key, persona, api_client_for, personas, project, mine):
-    client = api_client_for(personas[persona])
-    base = f"discovery-api:{API_OF[key]}"
-    obj = mine[key]
-    is_member = persona in MEMBERS
-    may_edit = persona in FIRM
-
-    assert client.get(reverse(f"{base}-list")).status_code == 200
-    assert client.get(reverse(f"{base}-detail", args=[obj.pk])).status_code == (200 if is_member else 404)
-
-    fmt = "multipart" if key == "document" else "json"
-    created = client.post(reverse(f"{base}-list"), _create_payload(key, project), format=fmt)
-    assert created.status_code == (201 if may_edit else 403 if is_member else 400), created.content
-
-    patched = client.patch(
-        reverse(f"{base}-detail", args=[obj.pk]), {"version": obj.version, **PATCHES[key]}, format="json"
-    )
-    assert patched.status_code == (200 if may_edit else 403 if is_member else 404), patched.content
-
-    deleted = client.delete(reverse(f"{base}-detail", args=[obj.pk]))
-    assert deleted.status_code == (204 if may_edit else 403 if is_member else 404)
-    assert type(obj).objects.filter(pk=obj.pk).exists() == (not may_edit)
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_api_role_matrix_for_actions(persona, api_client_for, personas, project, mine):
-    client = api_client_for(personas[persona])
-    is_member = persona in MEMBERS
-    kickoff = mine["kickoff"]
-    raci = client.post(
-        reverse("discovery-api:kickoff-raci", args=[kickoff.pk]),
-        {"version": kickoff.version, "rows": [{"activity": "Steering", "cells": {f"u{personas['pm'].pk}": "A"}}]},
-        format="json",
-    )
-    assert raci.status_code == (200 if persona in FIRM else 403 if is_member else 404), raci.content
-
-    export = client.get(reverse("discovery-api:requirement-export"), {"project": project.code})
-    assert export.status_code == (200 if is_member else 404)
-
-    upload = SimpleUploadedFile("reqs.csv", "title,business_area\nBáo cáo thuế,finance\n".encode(), "text/csv")
-    imported = client.post(
-        reverse("discovery-api:requirement-import"), {"project": project.code, "file": upload}, format="multipart"
-    )
-    assert imported.status_code == (201 if persona in FIRM else 403 if is_member else 400), imported.content
-
-    download = client.get(reverse("discovery-api:plan-document-download", args=[mine["document"].pk]))
-    assert download.status_code == (200 if is_member else 404)
-
-    signoff = mine["signoff"]
-    decided = client.post(
-        reverse("discovery-api:signoff-decide", args=[signoff.pk]), {"decision": "rejected"}, format="json"
-    )
-    assert decided.status_code == (200 if persona in APPROVERS else 403 if is_member else 404), decided.content
-
-    requested = client.post(reverse("discovery-api:signoff-list"), {"project": project.code}, format="json")
-    # approvers just decided the pending one, so the PM may ask again; for the consultant it still waits
-    expected = {"pm": 201, "consultant": 400, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 400}
-    assert requested.status_code == expected[persona], requested.content
+    Only the persona of the case is made (``request.getfixturevalue``), and only the
+    objects its request uses; the consultant asks for the sign-off (PM and sponsor decide).
+    """
+    user = request.getfixturevalue(persona)
+    objects = Objects(project, requester=lambda: request.getfixturevalue("consultant"))
+    client = api_client_for(user)  # API requests...
+    client.force_login(user)  # ...and a session for the pages
+    response = REQUESTS[action](client, objects)
+    assert response.status_code == expected, getattr(response, "content", b"")[:500]
+    if action in EFFECTS:
+        assert EFFECTS[action](objects) == (expected < 400)
 
 
 # --- internal content never reaches client roles --------------------------------------
@@ -239,9 +129,9 @@ def test_api_role_matrix_for_actions(persona, api_client_for, personas, project,
 
 @pytest.fixture
 def internal_rows(project, personas):
-    risk = f.make_raid_item(project=project, title="Budget overrun (internal)", internal=True)
-    document = f.make_document(project=project, title="Estimate workbook", internal=True)
-    requirement = f.make_requirement(project=project, internal_notes="Ước tính 15 ngày công")
+    risk = f.RaidItemFactory(project=project, title="Budget overrun (internal)", internal=True)
+    document = f.PlanDocumentFactory(project=project, title="Estimate workbook", internal=True)
+    requirement = f.RequirementFactory(project=project, internal_notes="Ước tính 15 ngày công")
     return {"risk": risk, "document": document, "requirement": requirement}
 
 
@@ -289,65 +179,6 @@ def test_internal_content_hidden_from_client_roles_on_pages_and_exports(
     assert "Budget overrun (internal)" not in portal and "Estimate workbook" not in portal
 
 
-# --- dashboard and portal pages -------------------------------------------------------
-
-VIEW_PAGES = ["list", "detail"]
-EDIT_PAGES = ["create", "edit"]
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_dashboard_pages_role_matrix(persona, client, personas, project, mine):
-    client.force_login(personas[persona])
-    code = project.code
-    is_member = persona in MEMBERS
-    may_edit = persona in FIRM
-    view_status = 200 if is_member else 404
-    edit_status = 200 if may_edit else 403 if is_member else 404
-    for prefix in DASHBOARD_CRUD:
-        obj = mine[prefix]
-        assert client.get(reverse(f"discovery:{prefix}_list", args=[code])).status_code == view_status, prefix
-        assert client.get(reverse(f"discovery:{prefix}_detail", args=[code, obj.pk])).status_code == view_status
-        assert client.get(reverse(f"discovery:{prefix}_create", args=[code])).status_code == edit_status, prefix
-        assert client.get(reverse(f"discovery:{prefix}_edit", args=[code, obj.pk])).status_code == edit_status
-    kickoff = mine["kickoff"]
-    assert client.get(reverse("discovery:overview", args=[code])).status_code == view_status
-    assert client.get(reverse("discovery:kickoff_print", args=[code, kickoff.pk])).status_code == view_status
-    assert client.get(reverse("discovery:kickoff_raci", args=[code, kickoff.pk])).status_code == edit_status
-    assert client.get(reverse("discovery:requirement_import", args=[code])).status_code == edit_status
-    assert client.get(reverse("discovery:requirement_export", args=[code])).status_code == view_status
-    download = client.get(reverse("discovery:document_download", args=[code, mine["document"].pk]))
-    assert download.status_code == view_status
-    assert client.get(reverse("discovery-portal:signoff", args=[code])).status_code == view_status
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_dashboard_writes_role_matrix(persona, client, personas, project, mine):
-    client.force_login(personas[persona])
-    code = project.code
-    is_member = persona in MEMBERS
-    may_edit = persona in FIRM
-    req = mine["requirement"]
-    status = client.post(
-        reverse("discovery:requirement_status", args=[code, req.pk]), {"status": "reviewed", "version": req.version}
-    )
-    assert status.status_code == (302 if may_edit else 403 if is_member else 404)
-    req.refresh_from_db()
-    assert (req.status == "reviewed") == may_edit
-    for prefix in DASHBOARD_CRUD:
-        obj = mine[prefix]
-        response = client.post(reverse(f"discovery:{prefix}_delete", args=[code, obj.pk]))
-        assert response.status_code == (302 if may_edit else 403 if is_member else 404), prefix
-        assert type(obj).objects.filter(pk=obj.pk).exists() == (not may_edit)
-    requested = client.post(reverse("discovery:signoff_request", args=[code]), {"summary": "x"})
-    assert requested.status_code == (302 if may_edit else 403 if is_member else 404)
-    decided = client.post(
-        reverse("discovery-portal:signoff_decide", args=[code, mine["signoff"].pk]), {"decision": "approved"}
-    )
-    assert decided.status_code == (302 if persona in APPROVERS else 403 if is_member else 404)
-    mine["signoff"].approval.refresh_from_db()
-    assert (mine["signoff"].approval.decision == "approved") == (persona in APPROVERS)
-
-
 def test_dashboard_object_of_another_project_is_404_even_through_own_project_url(client, personas, project, theirs):
     client.force_login(personas["pm"])
     for prefix in DASHBOARD_CRUD:
@@ -365,7 +196,9 @@ def test_dashboard_object_of_another_project_is_404_even_through_own_project_url
 
 def test_api_list_filters_by_project_and_fields(api_client_for, personas, project, mine):
     client = api_client_for(personas["pm"])
-    f.make_requirement(project=project, priority="must", status="reviewed", business_area="finance", title="Thuế GTGT")
+    f.RequirementFactory(
+        project=project, priority="must", status="reviewed", business_area="finance", title="Thuế GTGT"
+    )
     url = reverse("discovery-api:requirement-list")
     rows = client.get(url, {"project": project.code, "priority": "must", "business_area": "finance"}).json()
     assert [r["title"] for r in rows["results"]] == ["Thuế GTGT"]

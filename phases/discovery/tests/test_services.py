@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from erpimpl.errors import ConflictError, DomainError
-from phases.discovery import services
-from phases.discovery.models import DiscoverySignoff, PlanDocument, RaciAssignment, Requirement, RolloutSite
+from phases.discovery import selectors, services
+from phases.discovery.models import PlanDocument, RaciAssignment, Requirement, RolloutSite
 from phases.discovery.tests import factories as f
-from projects.models import Approval, Phase
+from projects.files import DOCUMENT_TYPES, UPLOAD_BAD_TYPE, UPLOAD_CONTENT_MISMATCH, UPLOAD_EMPTY, UPLOAD_TOO_LARGE
 
 
 def test_requirement_codes_are_allocated_per_project(project, other_project, consultant, outsider):
@@ -40,7 +40,7 @@ def test_duplicate_code_through_the_api_answers_a_field_message(api_client_for, 
 
 
 def test_agreed_requirement_needs_fit_gap_and_resolution(project, consultant):
-    req = f.make_requirement(project=project)
+    req = f.RequirementFactory(project=project)
     with pytest.raises(DomainError) as caught:
         services.requirement_update(requirement=req, by=consultant, version=req.version, status="agreed")
     assert caught.value.message == services.AGREED_NEEDS_ASSESSMENT
@@ -51,14 +51,22 @@ def test_agreed_requirement_needs_fit_gap_and_resolution(project, consultant):
 
 
 def test_rejected_requirement_cannot_jump_to_agreed(project, consultant):
-    req = f.make_requirement(project=project, status="rejected", fit_gap="gap", resolution="out_of_scope")
+    req = f.RequirementFactory(project=project, status="rejected", fit_gap="gap", resolution="out_of_scope")
     with pytest.raises(DomainError) as caught:
         services.requirement_update(requirement=req, by=consultant, version=req.version, status="agreed")
     assert caught.value.message == services.ILLEGAL_TRANSITION.format(from_status="Rejected", to_status="Agreed")
 
 
+def test_status_choices_offer_only_the_moves_of_the_transition_table(project, consultant, viewer):
+    assert selectors.requirement_status_choices(user=consultant, project=project, current="rejected") == [
+        ("draft", "Draft"),
+        ("rejected", "Rejected"),
+    ]
+    assert selectors.requirement_status_choices(user=viewer, project=project, current="draft") == [("draft", "Draft")]
+
+
 def test_stale_version_is_a_conflict_and_changes_nothing(project, consultant, pm):
-    req = f.make_requirement(project=project, title="Old")
+    req = f.RequirementFactory(project=project, title="Old")
     services.requirement_update(requirement=req, by=pm, version=1, title="New by PM")
     with pytest.raises(ConflictError):
         services.requirement_update(requirement=req, by=consultant, version=1, title="New by consultant")
@@ -70,13 +78,41 @@ def test_requirement_owner_and_processes_must_belong_to_the_project(project, oth
     with pytest.raises(DomainError) as caught:
         services.requirement_create(project=project, by=consultant, title="A", business_area="sales", owner=outsider)
     assert caught.value.message == services.NOT_A_MEMBER.format(user=outsider)
-    foreign = f.make_process(project=other_project, name="Foreign")
+    foreign = f.CurrentProcessFactory(project=other_project, name="Foreign")
     with pytest.raises(DomainError) as caught:
         services.requirement_create(
             project=project, by=consultant, title="A", business_area="sales", processes=[foreign]
         )
     assert caught.value.message == services.OTHER_PROJECT.format(name=foreign)
     assert not project.requirements.exists()
+
+
+def test_firm_staff_count_as_members_for_owners_attendees_and_raci(project, pm, staff):
+    """``projects.roles.is_member``: staff belong to every project (the old local copy refused them)."""
+    req = services.requirement_create(project=project, by=pm, title="A", business_area="sales", owner=staff)
+    process = services.current_process_create(project=project, by=pm, business_area="finance", name="AP", owner=staff)
+    risk = services.raid_item_create(project=project, by=pm, kind="issue", title="Late data", owner=staff)
+    person = services.stakeholder_create(project=project, by=pm, name="Firm partner", user=staff)
+    kickoff = services.kickoff_create(
+        project=project, by=pm, meeting_date="2026-01-08T09:00Z", attendee_members=[pm, staff]
+    )
+    updated = services.kickoff_set_raci(
+        kickoff=kickoff, by=pm, version=kickoff.version, rows=[{"activity": "QA", "cells": {f"u{staff.pk}": "A"}}]
+    )
+    assert (req.owner, process.owner, risk.owner, person.user) == (staff, staff, staff, staff)
+    matrix = selectors.raci_matrix(updated)
+    letters = dict(zip([key for key, _name in matrix["columns"]], matrix["rows"][0]["letters"], strict=True))
+    assert letters == {f"u{pm.pk}": "", f"u{staff.pk}": "A"}
+
+
+def test_keeping_a_person_who_left_is_not_a_new_reference(project, pm, consultant, outsider):
+    req = f.RequirementFactory(project=project, owner=consultant)
+    project.memberships.filter(user=consultant).delete()
+    updated = services.requirement_update(requirement=req, by=pm, version=req.version, owner=consultant, title="B")
+    assert (updated.owner, updated.title) == (consultant, "B")
+    with pytest.raises(DomainError) as caught:
+        services.requirement_update(requirement=updated, by=pm, version=updated.version, owner=outsider)
+    assert caught.value.message == services.NOT_A_MEMBER.format(user=outsider)
 
 
 def test_client_roles_cannot_edit_requirements(project, sponsor, key_user, viewer):
@@ -98,14 +134,14 @@ def test_risk_score_is_probability_times_impact_and_required(project, pm):
 
 
 def test_raci_matrix_replaced_and_one_accountable_per_activity(project, pm, consultant, sponsor):
-    kickoff = f.make_kickoff(project=project)
-    cfo = f.make_stakeholder(project=project, name="Trần Thị Thu Hà")
+    kickoff = f.KickoffFactory(project=project)
+    cfo = f.StakeholderFactory(project=project, name="Trần Thị Thu Hà")
     rows = [
         {"activity": "Design sign-off", "cells": {f"u{sponsor.pk}": "A", f"u{pm.pk}": "R", f"s{cfo.pk}": "C"}},
         {"activity": "Data cleansing", "cells": {f"u{consultant.pk}": "c"}},
     ]
     updated = services.kickoff_set_raci(kickoff=kickoff, by=pm, version=kickoff.version, rows=rows)
-    matrix = services.raci_matrix(updated)
+    matrix = selectors.raci_matrix(updated)
     assert [r["activity"] for r in matrix["rows"]] == ["Design sign-off", "Data cleansing"]
     assert RaciAssignment.objects.filter(activity__kickoff=kickoff).count() == 4
 
@@ -117,7 +153,7 @@ def test_raci_matrix_replaced_and_one_accountable_per_activity(project, pm, cons
 
 
 def test_raci_refuses_people_outside_the_project(project, pm, outsider):
-    kickoff = f.make_kickoff(project=project)
+    kickoff = f.KickoffFactory(project=project)
     with pytest.raises(DomainError) as caught:
         services.kickoff_set_raci(
             kickoff=kickoff, by=pm, version=kickoff.version, rows=[{"activity": "X", "cells": {f"u{outsider.pk}": "R"}}]
@@ -125,10 +161,32 @@ def test_raci_refuses_people_outside_the_project(project, pm, outsider):
     assert caught.value.message == services.RACI_UNKNOWN_PERSON.format(person=f"u{outsider.pk}")
 
 
+def test_raci_page_saves_the_grid_and_shows_a_refusal(client, project, pm, sponsor):
+    kickoff = f.KickoffFactory(project=project)
+    client.force_login(pm)
+    url = reverse("discovery:kickoff_raci", args=[project.code, kickoff.pk])
+    page = client.get(url).content.decode()
+    assert f'name="cell-0-u{sponsor.pk}"' in page and f'name="cell-0-u{pm.pk}"' in page
+    two_accountables = {
+        "version": kickoff.version,
+        "row_count": 1,
+        "activity-0": "Go-live",
+        f"cell-0-u{pm.pk}": "A",
+        f"cell-0-u{sponsor.pk}": "A",
+    }
+    refused = client.post(url, two_accountables)
+    assert refused.status_code == 200
+    assert 'id="raci-error"' in refused.content.decode()
+    assert services.RACI_ONE_ACCOUNTABLE.format(activity="Go-live") in refused.content.decode()
+    saved = client.post(url, {**two_accountables, f"cell-0-u{pm.pk}": "R"})
+    assert saved.status_code == 302
+    assert RaciAssignment.objects.filter(activity__kickoff=kickoff).count() == 2
+
+
 def test_kickoff_attendees_must_be_members_or_project_stakeholders(project, other_project, pm, outsider):
     with pytest.raises(DomainError):
         services.kickoff_create(project=project, by=pm, meeting_date="2026-01-08T09:00Z", attendee_members=[outsider])
-    foreign = f.make_stakeholder(project=other_project)
+    foreign = f.StakeholderFactory(project=other_project)
     with pytest.raises(DomainError):
         services.kickoff_create(
             project=project, by=pm, meeting_date="2026-01-08T09:00Z", attendee_stakeholders=[foreign]
@@ -153,6 +211,19 @@ def test_kickoff_print_page_shows_raci_and_scope(client, project, pm, sponsor):
     client.force_login(sponsor)
     page = client.get(reverse("discovery:kickoff_print", args=[project.code, kickoff.pk])).content.decode()
     assert "Tính lương (HR &amp; payroll)" in page and "Phê duyệt thiết kế" in page and "@media print" in page
+
+
+def test_kickoff_detail_page_shows_the_raci_matrix(client, project, pm, sponsor):
+    kickoff = services.kickoff_create(project=project, by=pm, meeting_date="2026-01-08T09:00Z")
+    services.kickoff_set_raci(
+        kickoff=kickoff,
+        by=pm,
+        version=kickoff.version,
+        rows=[{"activity": "Chốt phạm vi", "cells": {f"u{sponsor.pk}": "A"}}],
+    )
+    client.force_login(sponsor)
+    page = client.get(reverse("discovery:kickoff_detail", args=[project.code, kickoff.pk])).content.decode()
+    assert 'id="raci-table"' in page and "Chốt phạm vi" in page
 
 
 def test_rollout_wave_sites_are_replaced_and_dates_checked(project, pm):
@@ -183,11 +254,11 @@ def _upload(name, content, content_type="application/octet-stream"):
         (
             "setup.exe",
             b"MZ....",
-            services.DOC_BAD_TYPE.format(ext=".exe", allowed=", ".join(sorted(services.DOCUMENT_TYPES))),
+            UPLOAD_BAD_TYPE.format(ext=".exe", allowed=", ".join(sorted(DOCUMENT_TYPES))),
         ),
-        ("fake.pdf", b"<html>not a pdf</html>", services.DOC_CONTENT_MISMATCH.format(ext=".pdf")),
-        ("empty.txt", b"", services.DOC_EMPTY),
-        ("binary.txt", b"\x00\x01\x02binary", services.DOC_CONTENT_MISMATCH.format(ext=".txt")),
+        ("fake.pdf", b"<html>not a pdf</html>", UPLOAD_CONTENT_MISMATCH.format(ext=".pdf")),
+        ("empty.txt", b"", UPLOAD_EMPTY),
+        ("binary.txt", b"\x00\x01\x02binary", UPLOAD_CONTENT_MISMATCH.format(ext=".txt")),
     ],
 )
 def test_plan_document_type_and_content_validated(project, pm, name, content, message):
@@ -200,11 +271,11 @@ def test_plan_document_type_and_content_validated(project, pm, name, content, me
 
 
 def test_plan_document_size_limit(project, pm, monkeypatch):
-    monkeypatch.setattr(services, "MAX_DOCUMENT_BYTES", 1024 * 1024)
+    monkeypatch.setattr("phases.discovery.services.plan.MAX_DOCUMENT_BYTES", 1024 * 1024)
     big = _upload("big.txt", b"a" * (1024 * 1024 + 1))
     with pytest.raises(DomainError) as caught:
         services.plan_document_create(project=project, by=pm, kind="preparation", title="X", file=big)
-    assert caught.value.message == services.DOC_TOO_LARGE.format(size=1.0, limit=1)
+    assert caught.value.message == UPLOAD_TOO_LARGE.format(size="1.0", limit="1")
 
 
 def test_plan_document_download_has_rfc6266_disposition(client, project, pm, viewer):
@@ -226,72 +297,6 @@ def test_plan_document_download_has_rfc6266_disposition(client, project, pm, vie
     assert b"".join(response.streaming_content) == b"%PDF-1.4\n..."
 
 
-def test_signoff_approved_by_sponsor_opens_the_discovery_gate(project, pm, sponsor):
-    f.make_requirement(project=project, code="REQ-001", status="agreed", fit_gap="fit", resolution="standard")
-    f.make_requirement(project=project, code="REQ-002")
-    signoff = services.discovery_signoff_request(project=project, by=pm, summary="Ready", approver=sponsor)
-    assert signoff.snapshot["agreed_requirements"] == ["REQ-001"]
-    phase = Phase.objects.get(project=project, kind="discovery")
-    assert phase.gate_approval == signoff.approval
-    decided = services.discovery_signoff_decide(signoff=signoff, by=sponsor, decision="approved", comment="Đồng ý")
-    assert decided.approval.decision == Approval.Decision.APPROVED
-    assert decided.approval.decided_by == sponsor
-
-
-@pytest.mark.parametrize("role", ["consultant", "key_user", "viewer"])
-def test_signoff_by_a_role_that_may_not_sign_is_refused(project, pm, personas, role):
-    signoff = f.make_signoff(project=project, by=pm)
-    with pytest.raises(PermissionDenied):
-        services.discovery_signoff_decide(signoff=signoff, by=personas[role], decision="approved")
-    signoff.approval.refresh_from_db()
-    assert signoff.approval.decision == Approval.Decision.PENDING
-
-
-def test_signoff_refused_from_the_portal_for_key_user(client, project, pm, key_user):
-    signoff = f.make_signoff(project=project, by=pm)
-    client.force_login(key_user)
-    page = client.get(reverse("discovery-portal:signoff", args=[project.code])).content.decode()
-    assert "signoff-decide-form" not in page
-    response = client.post(
-        reverse("discovery-portal:signoff_decide", args=[project.code, signoff.pk]), {"decision": "approved"}
-    )
-    assert response.status_code == 403
-    signoff.approval.refresh_from_db()
-    assert signoff.approval.decision == Approval.Decision.PENDING
-
-
-def test_sponsor_signs_off_from_the_portal(client, project, pm, sponsor):
-    signoff = f.make_signoff(project=project, by=pm, summary="Tài liệu khảo sát đã hoàn tất")
-    client.force_login(sponsor)
-    page = client.get(reverse("discovery-portal:signoff", args=[project.code])).content.decode()
-    assert "signoff-decide-form" in page and "Tài liệu khảo sát đã hoàn tất" in page
-    response = client.post(
-        reverse("discovery-portal:signoff_decide", args=[project.code, signoff.pk]),
-        {"decision": "approved", "comment": "OK"},
-    )
-    assert response.status_code == 302
-    signoff.approval.refresh_from_db()
-    assert signoff.approval.decision == Approval.Decision.APPROVED
-
-
-def test_only_one_pending_signoff_and_something_must_be_agreed(project, pm):
-    with pytest.raises(DomainError) as caught:
-        services.discovery_signoff_request(project=project, by=pm)
-    assert caught.value.message == services.SIGNOFF_NOTHING_AGREED
-    f.make_signoff(project=project, by=pm)
-    with pytest.raises(DomainError) as caught:
-        services.discovery_signoff_request(project=project, by=pm)
-    assert caught.value.message == services.SIGNOFF_PENDING
-    assert DiscoverySignoff.objects.filter(project=project).count() == 1
-
-
-def test_deciding_twice_is_refused(project, pm, sponsor):
-    signoff = f.make_signoff(project=project, by=pm)
-    services.discovery_signoff_decide(signoff=signoff, by=sponsor, decision="rejected", comment="Thiếu quy trình kho")
-    with pytest.raises(DomainError):
-        services.discovery_signoff_decide(signoff=signoff, by=pm, decision="approved")
-
-
 def test_requirement_form_page_creates_with_auto_code(client, project, consultant):
     client.force_login(consultant)
     response = client.post(
@@ -306,20 +311,6 @@ def test_requirement_form_page_creates_with_auto_code(client, project, consultan
     )
     assert response.status_code == 302
     assert Requirement.objects.get().code == "REQ-001"
-
-
-def test_demo_seed_is_idempotent(db):
-    from django.core.management import call_command
-
-    from phases.discovery.models import Kickoff, RaidItem
-
-    call_command("seed_demo")
-    counts = (Requirement.objects.count(), RaidItem.objects.count(), Kickoff.objects.count())
-    call_command("seed_demo")
-    assert (Requirement.objects.count(), RaidItem.objects.count(), Kickoff.objects.count()) == counts
-    assert counts[0] >= 10 and Requirement.objects.filter(title__startswith="Truy xuất lô").exists()
-    assert RaidItem.objects.filter(internal=True).exists()
-    assert DiscoverySignoff.objects.get().approval.decision == Approval.Decision.APPROVED
 
 
 @pytest.mark.postgres
@@ -358,7 +349,7 @@ def test_concurrent_creates_get_distinct_codes():
 
 
 def test_inline_status_change_swaps_the_row_and_shows_refusals(client, project, consultant):
-    req = f.make_requirement(project=project, code="REQ-001", title="Đối chiếu công nợ")
+    req = f.RequirementFactory(project=project, code="REQ-001", title="Đối chiếu công nợ")
     client.force_login(consultant)
     url = reverse("discovery:requirement_status", args=[project.code, req.pk])
     ok = client.post(url, {"status": "reviewed", "version": 1}, HTTP_HX_REQUEST="true")
