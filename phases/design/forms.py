@@ -1,18 +1,14 @@
 """Forms of the design pages: input shape only; the services validate and decide."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from phases.design.models import FunctionDescription, ProcessDesign, TechnicalRequirement
 from phases.discovery.models import BusinessArea, Requirement
 from projects.models import Approval, Project
+from projects.roles import Capability, members_with
 
 TEXT = forms.Textarea(attrs={"rows": 4})
-
-
-def _members(project: Project):
-    return get_user_model().objects.filter(memberships__project=project).order_by("username")
 
 
 class _StyledForm(forms.Form):
@@ -51,7 +47,7 @@ class ProcessDesignForm(_StyledForm):
 
     def __init__(self, *args, project: Project, design: ProcessDesign | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _members(project)
+        self.fields["owner"].queryset = members_with(project, Capability.VIEW)
         self.fields["requirements"].queryset = Requirement.objects.filter(project=project).order_by("code")
         if design is None or not design.bpmn_xml:
             del self.fields["remove_bpmn"]
@@ -108,6 +104,6 @@ class TechnicalRequirementForm(_StyledForm):
 
     def __init__(self, *args, project: Project, requirement: TechnicalRequirement | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _members(project)
+        self.fields["owner"].queryset = members_with(project, Capability.VIEW)
         if requirement is None or not requirement.evidence_file:
             del self.fields["remove_evidence_file"]

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from phases.discovery.models import BusinessArea
 from projects.models import Approval, Project
-from projects.scoping import ProjectScopedModel, ScopedQuerySet
+from projects.scoping import ProjectScopedModel, ScopedQuerySet, VersionedModel
 
 __all__ = (
     "ProcessDesign",
@@ -71,7 +71,7 @@ class ProcessDesignQuerySet(ScopedQuerySet):
         return self.filter(query)
 
 
-class ProcessDesign(ProjectScopedModel):
+class ProcessDesign(VersionedModel, ProjectScopedModel):
     """A to-be business process as the ERP will run it, signed off by the sponsor."""
 
     Status = DesignStatus
@@ -109,7 +109,6 @@ class ProcessDesign(ProjectScopedModel):
     revision = models.PositiveIntegerField(
         _("revision"), default=1, help_text=_("Number of the current content; earlier ones are versions.")
     )
-    version = models.PositiveIntegerField(_("record version"), default=1)
 
     objects = ProcessDesignQuerySet.as_manager()
 
@@ -235,7 +234,7 @@ class ProcessDesignVersion(ProjectScopedModel):
         return bool(self.bpmn_xml)
 
 
-class FunctionDescription(ProjectScopedModel):
+class FunctionDescription(VersionedModel, ProjectScopedModel):
     """What the ERP will do for one requirement: a standard function, configuration or a development item."""
 
     class Kind(models.TextChoices):
@@ -266,7 +265,6 @@ class FunctionDescription(ProjectScopedModel):
     erp_reference = models.CharField(
         _("ERP module / function"), max_length=200, blank=True, help_text=_("e.g. Purchasing > Purchase orders")
     )
-    version = models.PositiveIntegerField(_("record version"), default=1)
 
     class Meta:
         ordering = ["project", "requirement__code", "pk"]
@@ -286,7 +284,7 @@ def evidence_path(instance, filename):
     return f"design/{instance.project_id}/evidence/{uuid.uuid4().hex}/{filename}"
 
 
-class TechnicalRequirement(ProjectScopedModel):
+class TechnicalRequirement(VersionedModel, ProjectScopedModel):
     """A technical requirement of the target system with its acceptance criterion and evidence."""
 
     class Category(models.TextChoices):
@@ -334,7 +332,6 @@ class TechnicalRequirement(ProjectScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    version = models.PositiveIntegerField(_("record version"), default=1)
 
     class Meta:
         ordering = ["project", "number"]

@@ -6,8 +6,8 @@ Public for other apps (e.g. the go-live readiness check): ``technical_requiremen
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.shortcuts import get_object_or_404
 
 from phases.design import filters as f
 from phases.design.models import (
@@ -19,7 +19,12 @@ from phases.design.models import (
     TechnicalRequirement,
 )
 from phases.discovery.models import Requirement
-from projects.models import Project
+from projects.models import Approval, Project
+from projects.roles import may_decide
+from projects.selectors import get_in_project
+
+#: The fields of a process step, as the forms, the services and the version snapshots use them.
+STEP_FIELDS = ("title", "actor", "erp_function", "work_instruction")
 
 
 def _filtered(qs, filterset_class, filters, request):
@@ -36,18 +41,38 @@ def process_design_list(*, user, filters=None, request=None):
     return _filtered(qs, f.ProcessDesignFilterSet, filters, request)
 
 
-def process_design_get(*, user, pk, project: Project | None = None) -> ProcessDesign:
+def process_design_get(*, user, project: Project | None, pk) -> ProcessDesign:
+    """One design of the project (any visible project when ``project`` is None) with its
+    steps, requirements and sign-off; otherwise 404."""
     qs = (
-        ProcessDesign.objects.visible_to(user)
-        .select_related("project", "owner", "approval", "approval__approver", "approval__decided_by")
+        process_design_list(user=user)
+        .select_related("approval__decided_by")
         .prefetch_related(
             Prefetch("steps", queryset=ProcessStep.objects.order_by("order", "pk")),
             Prefetch("requirements", queryset=Requirement.objects.order_by("code")),
         )
     )
-    if project is not None:
-        qs = qs.filter(project=project)
-    return get_object_or_404(qs, pk=pk)
+    return get_in_project(qs, project=project, pk=pk)
+
+
+def process_step_rows(design: ProcessDesign) -> list[dict]:
+    """The design's steps in order, as plain rows (``STEP_FIELDS``)."""
+    return [{name: getattr(step, name) for name in STEP_FIELDS} for step in design.steps.order_by("order", "pk")]
+
+
+def design_ever_approved(design: ProcessDesign) -> bool:
+    """Whether a sign-off of this design was ever approved (it then keeps versions)."""
+    return Approval.objects.filter(
+        content_type=ContentType.objects.get_for_model(ProcessDesign),
+        object_id=design.pk,
+        decision=Approval.Decision.APPROVED,
+    ).exists()
+
+
+def may_decide_design(*, user, design: ProcessDesign) -> bool:
+    """Whether the user may approve or reject the design's pending sign-off now (the pages
+    offer the buttons only then): ``projects.roles.may_decide`` on its current request."""
+    return design.approval is not None and may_decide(user, design.approval)
 
 
 def designs_in_review(*, user, project: Project):
@@ -70,14 +95,26 @@ def process_design_version_list(*, user, filters=None, request=None):
     return _filtered(qs, f.ProcessDesignVersionFilterSet, filters, request)
 
 
+def process_design_version_get(*, user, project: Project | None, pk) -> ProcessDesignVersion:
+    return get_in_project(process_design_version_list(user=user), project=project, pk=pk)
+
+
 def function_description_list(*, user, filters=None, request=None):
     qs = FunctionDescription.objects.visible_to(user).select_related("project", "requirement", "design")
     return _filtered(qs, f.FunctionDescriptionFilterSet, filters, request)
 
 
+def function_description_get(*, user, project: Project | None, pk) -> FunctionDescription:
+    return get_in_project(function_description_list(user=user), project=project, pk=pk)
+
+
 def technical_requirement_list(*, user, filters=None, request=None):
     qs = TechnicalRequirement.objects.visible_to(user).select_related("project", "owner", "verified_by")
     return _filtered(qs, f.TechnicalRequirementFilterSet, filters, request)
+
+
+def technical_requirement_get(*, user, project: Project | None, pk) -> TechnicalRequirement:
+    return get_in_project(technical_requirement_list(user=user), project=project, pk=pk)
 
 
 def technical_requirement_summary(*, project: Project) -> dict[str, int]:

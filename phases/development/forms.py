@@ -1,14 +1,13 @@
 """Forms of the development pages: input shape only; the services own the rules."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from phases.design.models import FunctionDescription, ProcessDesign
 from phases.development.models import DevelopmentItem, Environment, Release
 from phases.discovery.models import Requirement
 from projects.models import Project
-from projects.roles import FIRM_ROLES
+from projects.roles import Capability, members_with
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -66,11 +65,8 @@ class DevelopmentItemForm(BootstrapMixin, forms.ModelForm):
         self.fields["requirements"].queryset = Requirement.objects.filter(project=project).order_by("code")
         self.fields["process_designs"].queryset = ProcessDesign.objects.filter(project=project).order_by("code")
         self.fields["function_descriptions"].queryset = FunctionDescription.objects.filter(project=project)
-        self.fields["assignee"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__project=project, memberships__role__in=FIRM_ROLES, is_active=True)
-            .order_by("first_name", "username")
-        )
+        # The one assignee rule (the service checks the same): whoever may edit the project's content.
+        self.fields["assignee"].queryset = members_with(project, Capability.EDIT)
         self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.username
         self.fields["target_environment"].queryset = project.environments.all()
         self.fields["target_release"].queryset = project.releases.exclude(status=Release.Status.CANCELLED)
@@ -129,5 +125,12 @@ class MoveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+RELOAD = _("Reload the page and try again.")
+
+
 class TransportForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD},
+    )

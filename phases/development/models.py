@@ -19,12 +19,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
-from projects.scoping import ProjectScopedModel
+from projects.scoping import ProjectScopedModel, VersionedModel
 
 __all__ = ["DevelopmentItem", "Environment", "Release"]
 
 
-class Environment(ProjectScopedModel):
+class Environment(VersionedModel, ProjectScopedModel):
     """One tier of the project's system landscape (development, test, UAT, production...)."""
 
     class Kind(models.TextChoices):
@@ -57,7 +57,6 @@ class Environment(ProjectScopedModel):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.AVAILABLE)
     last_refresh = models.DateTimeField(_("last refresh"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
-    version = models.PositiveIntegerField(_("record version"), default=1)
 
     class Meta:
         ordering = ["project", "order", "name"]
@@ -78,7 +77,7 @@ class Environment(ProjectScopedModel):
         return reverse("development:environment_list", args=[self.project.code])
 
 
-class DevelopmentItem(ProjectScopedModel):
+class DevelopmentItem(VersionedModel, ProjectScopedModel):
     """A custom feature or extension to build: report, interface, conversion, enhancement, form,
     workflow or analytics. Interfaces also record the external system and how data flows."""
 
@@ -182,7 +181,6 @@ class DevelopmentItem(ProjectScopedModel):
         _("data objects"), max_length=300, blank=True, help_text=_("e.g. sales orders, invoices, stock levels.")
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("record version"), default=1)
 
     class Meta:
         ordering = ["project", "number"]
@@ -223,7 +221,7 @@ class DevelopmentItem(ProjectScopedModel):
         return self.type == self.Type.INTERFACE
 
 
-class Release(ProjectScopedModel):
+class Release(VersionedModel, ProjectScopedModel):
     """A release (transport) moving a set of development items from one environment to the next."""
 
     class Status(models.TextChoices):
@@ -263,7 +261,6 @@ class Release(ProjectScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    version = models.PositiveIntegerField(_("record version"), default=1)
 
     class Meta:
         ordering = ["project", "-number"]

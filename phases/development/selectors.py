@@ -10,11 +10,11 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
-from django.shortcuts import get_object_or_404
 
 from phases.development.models import DevelopmentItem, Environment, Release
-from phases.development.transitions import allowed_targets
-from projects.roles import Capability, project_ids_with
+from phases.development.transitions import ITEM_TRANSITIONS
+from projects.roles import allowed_moves
+from projects.selectors import get_in_project
 
 
 def history(*, target):
@@ -54,12 +54,6 @@ def history_rows(*, target, limit: int = 20) -> list[dict]:
     return rows
 
 
-def internal_project_ids(user):
-    """Project ids where the user may read internal figures (estimates); ``None`` means all."""
-    ids = project_ids_with(user, Capability.VIEW_INTERNAL)
-    return None if ids is None else set(ids.values_list("project_id", flat=True))
-
-
 def development_item_list(*, user, filters=None, request=None, with_links=False):
     from phases.development.filters import DevelopmentItemFilterSet
 
@@ -73,11 +67,13 @@ def development_item_list(*, user, filters=None, request=None, with_links=False)
     return qs
 
 
-def development_item_get(*, user, pk: int, project=None) -> DevelopmentItem:
-    qs = development_item_list(user=user, with_links=True)
-    if project is not None:
-        qs = qs.filter(project=project)
-    return get_object_or_404(qs, pk=pk)
+def development_item_get(*, user, project, pk) -> DevelopmentItem:
+    return get_in_project(development_item_list(user=user, with_links=True), project=project, pk=pk)
+
+
+def first_transport_of(item: DevelopmentItem) -> Release | None:
+    """The first transported release that carried the item, if any."""
+    return item.releases.filter(status=Release.Status.TRANSPORTED).order_by("number").first()
 
 
 def environment_list(*, user, filters=None, request=None):
@@ -87,6 +83,10 @@ def environment_list(*, user, filters=None, request=None):
     if filters is not None:
         qs = EnvironmentFilterSet(filters, queryset=qs, request=request).qs
     return qs
+
+
+def environment_get(*, user, project, pk) -> Environment:
+    return get_in_project(environment_list(user=user), project=project, pk=pk)
 
 
 def release_list(*, user, filters=None, request=None):
@@ -102,6 +102,23 @@ def release_list(*, user, filters=None, request=None):
     return qs
 
 
+def release_get(*, user, project, pk) -> Release:
+    return get_in_project(release_list(user=user), project=project, pk=pk)
+
+
+def release_items(release: Release):
+    """The items of a release as its page lists them."""
+    return release.items.select_related("assignee", "current_environment").order_by("number")
+
+
+def item_moves(*, user, item: DevelopmentItem) -> list[tuple[str, str]]:
+    """``(status, label)`` of the moves this user may make with the item now."""
+    return [
+        (s, DevelopmentItem.Status(s).label)
+        for s in allowed_moves(user, item.project_id, ITEM_TRANSITIONS, item.status)
+    ]
+
+
 @dataclass
 class BoardColumn:
     status: str
@@ -109,11 +126,16 @@ class BoardColumn:
     items: list = field(default_factory=list)
 
 
-def board_columns(items) -> list[BoardColumn]:
-    """The board: one column per status (in workflow order), each with its cards."""
+def board_columns(items, *, user, project) -> list[BoardColumn]:
+    """The board: one column per status (in workflow order), each with its cards. Each card
+    carries the moves this user may make (``allowed_targets``, and ``allowed_moves`` as
+    ``(status, label)``), asked once per status."""
     columns = {value: BoardColumn(status=value, label=label) for value, label in DevelopmentItem.Status.choices}
+    moves: dict[str, list[str]] = {}
     for item in items:
-        item.allowed_targets = allowed_targets(item.status)
+        if item.status not in moves:
+            moves[item.status] = allowed_moves(user, project, ITEM_TRANSITIONS, item.status)
+        item.allowed_targets = moves[item.status]
         item.allowed_moves = [(value, DevelopmentItem.Status(value).label) for value in item.allowed_targets]
         columns[item.status].items.append(item)
     return list(columns.values())

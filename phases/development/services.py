@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from erpimpl.errors import STALE_VERSION, ConflictError, DomainError
 from phases.development.models import DevelopmentItem, Environment, Release
-from phases.development.transitions import ITEM_TRANSITIONS
+from phases.development.selectors import first_transport_of
+from phases.development.transitions import ITEM_TRANSITIONS, item_next_statuses
 from projects.audit import audited
 from projects.codes import next_number
 from projects.models import Project
@@ -130,7 +131,7 @@ def development_item_update(*, item: DevelopmentItem, by, version: int, **change
 @audited
 def development_item_delete(*, item: DevelopmentItem, by) -> None:
     require(by, item.project, Capability.EDIT)
-    transported = item.releases.filter(status=Release.Status.TRANSPORTED).order_by("number").first()
+    transported = first_transport_of(item)
     if transported is not None:
         raise DomainError(ITEM_TRANSPORTED.format(code=item.code, release=transported.code))
     item.delete()
@@ -140,7 +141,8 @@ def development_item_delete(*, item: DevelopmentItem, by) -> None:
 def development_item_transition(
     *, item: DevelopmentItem, by, to_status: str, version: int | None = None
 ) -> DevelopmentItem:
-    """Move an item to ``to_status`` along ``ITEM_TRANSITIONS``.
+    """Move an item to ``to_status`` along ``ITEM_TRANSITIONS`` (with the capability the
+    table names for that move).
 
     ``version`` is the version the caller saw (the board card, the API client): a stale one
     raises ``ConflictError`` and nothing changes. Starting development needs an assignee.
@@ -154,16 +156,13 @@ def development_item_transition(
             raise ConflictError(STALE_VERSION.format(current=current.version))
         source = DevelopmentItem.Status(current.status)
         target = DevelopmentItem.Status(to_status)
-        if target not in ITEM_TRANSITIONS[source]:
-            allowed = ", ".join(
-                f"“{DevelopmentItem.Status(s).label}”"
-                for s in DevelopmentItem.Status.values
-                if s in ITEM_TRANSITIONS[source]
-            )
+        if target not in ITEM_TRANSITIONS.get(source, {}):
+            allowed = ", ".join(f"“{DevelopmentItem.Status(s).label}”" for s in item_next_statuses(source))
             raise DomainError(
                 ILLEGAL_TRANSITION.format(source=source.label, target=target.label, allowed=allowed or "none"),
                 field="to_status",
             )
+        require(by, current.project, ITEM_TRANSITIONS[source][target])
         if target == DevelopmentItem.Status.IN_DEVELOPMENT and current.assignee_id is None:
             raise DomainError(NEEDS_ASSIGNEE, field="to_status")
         current.status = target

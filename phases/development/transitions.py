@@ -1,25 +1,29 @@
-"""The allowed status moves of a development item, as data (enforced by ``services``).
+"""The allowed status moves of a development item, as data. ``services`` enforces them.
 
-designed → in development → dev-tested → ready for test → accepted, with the way back
-for rework (a failed unit test or a failed test returns the item to development), and
-cancel / reinstate. Anything not listed here is refused with ``ILLEGAL_TRANSITION``.
+``ITEM_TRANSITIONS[from][to]`` is the capability the move needs on the project; building
+and reworking items is the firm's work (EDIT). designed → in development → dev-tested →
+ready for test → accepted, with the way back for rework (a failed unit test or a failed
+test returns the item to development), and cancel / reinstate. Anything not listed here is
+refused with ``ILLEGAL_TRANSITION``. Each row lists its targets in board order; pages and
+the API offer only the moves the user may make (``projects.roles.allowed_moves``).
 """
 
 from phases.development.models import DevelopmentItem
+from projects.roles import Capability
 
 S = DevelopmentItem.Status
+EDIT = Capability.EDIT
 
-ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DESIGNED: frozenset({S.IN_DEVELOPMENT, S.CANCELLED}),
-    S.IN_DEVELOPMENT: frozenset({S.DEV_TESTED, S.DESIGNED, S.CANCELLED}),
-    S.DEV_TESTED: frozenset({S.READY_FOR_TEST, S.IN_DEVELOPMENT, S.CANCELLED}),
-    S.READY_FOR_TEST: frozenset({S.ACCEPTED, S.IN_DEVELOPMENT, S.CANCELLED}),
-    S.ACCEPTED: frozenset({S.IN_DEVELOPMENT}),
-    S.CANCELLED: frozenset({S.DESIGNED}),
+ITEM_TRANSITIONS: dict[str, dict[str, Capability]] = {
+    S.DESIGNED: {S.IN_DEVELOPMENT: EDIT, S.CANCELLED: EDIT},
+    S.IN_DEVELOPMENT: {S.DESIGNED: EDIT, S.DEV_TESTED: EDIT, S.CANCELLED: EDIT},
+    S.DEV_TESTED: {S.IN_DEVELOPMENT: EDIT, S.READY_FOR_TEST: EDIT, S.CANCELLED: EDIT},
+    S.READY_FOR_TEST: {S.IN_DEVELOPMENT: EDIT, S.ACCEPTED: EDIT, S.CANCELLED: EDIT},
+    S.ACCEPTED: {S.IN_DEVELOPMENT: EDIT},
+    S.CANCELLED: {S.DESIGNED: EDIT},
 }
 
 
-def allowed_targets(status: str) -> list[str]:
-    """The statuses an item in ``status`` may move to, in board order."""
-    targets = ITEM_TRANSITIONS.get(status, frozenset())
-    return [value for value in S.values if value in targets]
+def item_next_statuses(status: str) -> list[str]:
+    """Every status an item in ``status`` may move to, whoever moves it (board order)."""
+    return list(ITEM_TRANSITIONS.get(status, {}))

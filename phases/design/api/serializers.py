@@ -5,7 +5,6 @@ same-project references, versioning after approval, evidence before verification
 """
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -18,23 +17,12 @@ from phases.design.models import (
     TechnicalRequirement,
 )
 from phases.discovery.models import BusinessArea, Requirement
-from projects.api.base import VersionField, project_field
+from projects.api.base import VersionField, project_field, scoped_pk
 from projects.api.serializers import MemberField, UserBriefSerializer
+from projects.files import EVIDENCE_TYPES
 from projects.models import SIGNOFF_DECISIONS, Approval
 
 PROJECT = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A row (by id) among those the caller may see; the service checks it is of the same project."""
-
-    def __init__(self, model=None, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.context["request"].user)
 
 
 class DesignRequirementRefSerializer(serializers.ModelSerializer):
@@ -119,8 +107,8 @@ class _DesignFields(serializers.Serializer):
     as_is = serializers.CharField(required=False, allow_blank=True)
     to_be = serializers.CharField(required=False, allow_blank=True)
     owner = MemberField(required=False, allow_null=True)
-    requirements = VisibleRelatedField(
-        model=Requirement, many=True, required=False, help_text="Ids of the requirements the design covers."
+    requirements = scoped_pk(
+        Requirement, many=True, required=False, help_text="Ids of the requirements the design covers."
     )
     steps = ProcessStepInputSerializer(
         many=True, required=False, help_text="The full list of steps, in order (replaces)."
@@ -236,7 +224,7 @@ class FunctionDescriptionSerializer(serializers.ModelSerializer):
 
 
 class _FunctionFields(serializers.Serializer):
-    design = VisibleRelatedField(model=ProcessDesign, required=False, allow_null=True)
+    design = scoped_pk(ProcessDesign, required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=FunctionDescription.Kind.choices, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     erp_reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -244,13 +232,13 @@ class _FunctionFields(serializers.Serializer):
 
 class FunctionDescriptionInputSerializer(_FunctionFields):
     project = project_field()
-    requirement = VisibleRelatedField(model=Requirement)
+    requirement = scoped_pk(Requirement)
     title = serializers.CharField(max_length=200)
 
 
 class FunctionDescriptionUpdateSerializer(_FunctionFields):
     version = VersionField()
-    requirement = VisibleRelatedField(model=Requirement, required=False)
+    requirement = scoped_pk(Requirement, required=False)
     title = serializers.CharField(max_length=200, required=False)
 
 
@@ -299,7 +287,10 @@ class _TechnicalFields(serializers.Serializer):
     status = serializers.ChoiceField(choices=TechnicalRequirement.Status.choices, required=False)
     evidence = serializers.CharField(required=False, allow_blank=True, help_text="How the criterion was verified.")
     evidence_file = serializers.FileField(
-        required=False, help_text="Optional evidence file (multipart): pdf, png, jpg, txt, log, csv, xlsx, docx, zip."
+        required=False,
+        help_text="Optional evidence file (multipart): "
+        + ", ".join(ext.lstrip(".") for ext in EVIDENCE_TYPES)
+        + "; its content must match its extension.",
     )
 
 

@@ -4,8 +4,6 @@ Querysets are scoped to the caller before filtering, so another project's design
 version, function description or technical requirement answers 404, custom actions included.
 """
 
-from django.http import FileResponse, Http404, HttpResponse
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
@@ -16,6 +14,7 @@ from rest_framework.response import Response
 
 from phases.design import selectors, services
 from phases.design.api import serializers as s
+from phases.design.downloads import bpmn_download, evidence_download
 from phases.design.filters import (
     FunctionDescriptionFilterSet,
     ProcessDesignFilterSet,
@@ -23,20 +22,11 @@ from phases.design.filters import (
     TechnicalRequirementFilterSet,
 )
 from phases.design.models import FunctionDescription, ProcessDesign, ProcessDesignVersion, TechnicalRequirement
+from projects import selectors as project_selectors
 from projects.api.base import ReadOnlyScopedViewSet, ServiceModelViewSet
-from projects.models import Project
 from projects.roles import Capability
 
 C = Capability
-NO_DIAGRAM = "This design has no BPMN diagram."
-NO_EVIDENCE_FILE = "This technical requirement has no evidence file."
-
-
-def bpmn_response(xml: str, filename: str) -> HttpResponse:
-    response = HttpResponse(xml.encode("utf-8"), content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename or "diagram.bpmn")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class ProcessDesignViewSet(ServiceModelViewSet):
@@ -69,20 +59,20 @@ class ProcessDesignViewSet(ServiceModelViewSet):
         "decide": C.APPROVE,
     }
 
+    write_services = {
+        "create": services.process_design_create,
+        "update": services.process_design_update,
+        "delete": services.process_design_delete,
+    }
+    service_object = "design"
+
     def get_queryset(self):
         return selectors.process_design_list(user=self.request.user).prefetch_related("steps", "requirements")
 
-    def perform_service_create(self, data):
-        return services.process_design_create(by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.process_design_update(design=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.process_design_delete(design=instance, by=self.request.user)
-
     def _fresh(self, design):
-        return self.get_serializer(selectors.process_design_get(user=self.request.user, pk=design.pk)).data
+        return self.get_serializer(
+            selectors.process_design_get(user=self.request.user, project=None, pk=design.pk)
+        ).data
 
     @extend_schema(
         summary="Download the BPMN diagram",
@@ -91,10 +81,7 @@ class ProcessDesignViewSet(ServiceModelViewSet):
     )
     @action(detail=True, methods=["get"])
     def bpmn(self, request, pk=None):
-        design = self.get_object()
-        if not design.bpmn_xml:
-            raise Http404(NO_DIAGRAM)
-        return bpmn_response(design.bpmn_xml, design.bpmn_filename or f"{design.code}.bpmn")
+        return bpmn_download(self.get_object())
 
     @extend_schema(
         summary="Upload the BPMN diagram",
@@ -172,18 +159,15 @@ class FunctionDescriptionViewSet(ServiceModelViewSet):
     ordering_fields = ["title", "kind", "updated_at"]
     capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "partial_update": C.EDIT, "destroy": C.EDIT}
 
+    write_services = {
+        "create": services.function_description_create,
+        "update": services.function_description_update,
+        "delete": services.function_description_delete,
+    }
+    service_object = "function"
+
     def get_queryset(self):
         return selectors.function_description_list(user=self.request.user)
-
-    def perform_service_create(self, data):
-        project = data.pop("project")
-        return services.function_description_create(project=project, by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.function_description_update(function=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.function_description_delete(function=instance, by=self.request.user)
 
 
 class TechnicalRequirementViewSet(ServiceModelViewSet):
@@ -207,20 +191,15 @@ class TechnicalRequirementViewSet(ServiceModelViewSet):
         "destroy": C.EDIT,
     }
 
+    write_services = {
+        "create": services.technical_requirement_create,
+        "update": services.technical_requirement_update,
+        "delete": services.technical_requirement_delete,
+    }
+    service_object = "requirement"
+
     def get_queryset(self):
         return selectors.technical_requirement_list(user=self.request.user)
-
-    def perform_service_create(self, data):
-        project = data.pop("project")
-        return services.technical_requirement_create(project=project, by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.technical_requirement_update(
-            requirement=instance, by=self.request.user, version=version, **data
-        )
-
-    def perform_service_delete(self, instance):
-        services.technical_requirement_delete(requirement=instance, by=self.request.user)
 
     @extend_schema(
         summary="Download the evidence file",
@@ -228,14 +207,7 @@ class TechnicalRequirementViewSet(ServiceModelViewSet):
     )
     @action(detail=True, methods=["get"])
     def evidence(self, request, pk=None):
-        requirement = self.get_object()
-        if not requirement.evidence_file:
-            raise Http404(NO_EVIDENCE_FILE)
-        return FileResponse(
-            requirement.evidence_file.open("rb"),
-            as_attachment=True,
-            filename=requirement.evidence_filename or requirement.evidence_file.name.rsplit("/", 1)[-1],
-        )
+        return evidence_download(self.get_object())
 
 
 class CoverageViewSet(viewsets.ViewSet):
@@ -256,8 +228,6 @@ class CoverageViewSet(viewsets.ViewSet):
         code = request.query_params.get("project")
         if not code:
             return Response({"project": ["Give the project code: ?project=CODE."]}, status=status.HTTP_400_BAD_REQUEST)
-        project = Project.objects.visible_to(request.user).filter(code=code).first()
-        if project is None:
-            raise Http404
+        project = project_selectors.project_get(user=request.user, code=code)
         coverage = selectors.design_coverage(user=request.user, project=project)
         return Response(s.DesignCoverageSerializer(coverage).data)

@@ -3,25 +3,50 @@
 from pathlib import Path
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 
 from phases.design.models import FunctionDescription, ProcessDesign, ProcessStep, TechnicalRequirement
 from phases.discovery.models import BusinessArea, Requirement
 from projects.tests.factories import ProjectFactory
 
-
-def _next_number(model):
-    def number(obj):
-        return (model.objects.filter(project=obj.project).aggregate(n=Max("number"))["n"] or 0) + 1
-
-    return factory.LazyAttribute(number)
-
-
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
+#: The demo diagrams as a modelling tool exports them (BPMN 2.0 with diagram interchange).
+P2P_BPMN = (DEMO_DATA / "procure-to-pay.bpmn").read_bytes()
+O2C_BPMN = (DEMO_DATA / "order-to-cash.bpmn").read_bytes()
 
 
-def bpmn_bytes(name: str = "procure-to-pay") -> bytes:
-    return (DEMO_DATA / f"{name}.bpmn").read_bytes()
+class UploadFactory(factory.Factory):
+    """An uploaded file as a form or the API receives it; by default the procure-to-pay diagram."""
+
+    class Meta:
+        model = SimpleUploadedFile
+
+    name = "procure-to-pay.bpmn"
+    content = P2P_BPMN
+    content_type = "application/xml"
+
+
+class ProjectNumberedFactory(factory.django.DjangoModelFactory):
+    """A row numbered within its project the way the services number it: ``number`` is the
+    project's next one and ``code`` is ``<_code_prefix>-nnn``, unless the test gives them.
+
+    (Used by the development factories too; its place is ``projects.tests.factories``.)
+    """
+
+    _code_prefix = ""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if kwargs.get("number") is None:
+            rows = cls._meta.model.objects.filter(project=kwargs["project"])
+            kwargs["number"] = (rows.aggregate(n=Max("number"))["n"] or 0) + 1
+        if kwargs.get("code") is None:
+            kwargs["code"] = f"{cls._code_prefix}-{kwargs['number']:03d}"
+        return kwargs
 
 
 class RequirementFactory(factory.django.DjangoModelFactory):
@@ -37,14 +62,14 @@ class RequirementFactory(factory.django.DjangoModelFactory):
     status = Requirement.Status.AGREED
 
 
-class ProcessDesignFactory(factory.django.DjangoModelFactory):
+class ProcessDesignFactory(ProjectNumberedFactory):
+    _code_prefix = "PD"
+
     class Meta:
         model = ProcessDesign
         skip_postgeneration_save = True
 
     project = factory.SubFactory(ProjectFactory)
-    number = _next_number(ProcessDesign)
-    code = factory.LazyAttribute(lambda d: f"PD-{d.number:03d}")
     business_area = BusinessArea.PROCUREMENT
     name = factory.Sequence(lambda n: f"Process {n}")
     to_be = "Purchase orders are created from approved requisitions."
@@ -74,13 +99,13 @@ class FunctionDescriptionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Function {n}")
 
 
-class TechnicalRequirementFactory(factory.django.DjangoModelFactory):
+class TechnicalRequirementFactory(ProjectNumberedFactory):
+    _code_prefix = "TR"
+
     class Meta:
         model = TechnicalRequirement
 
     project = factory.SubFactory(ProjectFactory)
-    number = _next_number(TechnicalRequirement)
-    code = factory.LazyAttribute(lambda t: f"TR-{t.number:03d}")
     category = TechnicalRequirement.Category.BACKUP_RECOVERY
     title = factory.Sequence(lambda n: f"Technical requirement {n}")
     acceptance_criterion = "Restore of last night's backup completes in under 4 hours."

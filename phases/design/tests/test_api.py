@@ -5,15 +5,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from phases.design import bpmn, services
-from phases.design.models import ProcessDesign
+from phases.design.models import ProcessDesign, TechnicalRequirement
 from phases.design.tests.factories import (
+    P2P_BPMN,
     FunctionDescriptionFactory,
     ProcessDesignFactory,
     RequirementFactory,
-    bpmn_bytes,
+    UploadFactory,
 )
 from phases.design.tests.test_bpmn import XXE
 from phases.discovery.models import Requirement
+from projects.files import UPLOAD_CONTENT_MISMATCH
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +57,7 @@ def test_a_requirement_of_another_project_cannot_even_be_named(project, other_pr
 def test_upload_then_download_the_bpmn_file(project, consultant, viewer, api_client_for):
     design = ProcessDesignFactory(project=project)
     url = reverse("design-api:processdesign-upload-bpmn", args=[design.pk])
-    upload = SimpleUploadedFile("procure-to-pay.bpmn", bpmn_bytes(), content_type="application/xml")
+    upload = UploadFactory()
     response = api_client_for(consultant).post(url, {"version": design.version, "file": upload}, format="multipart")
     assert response.status_code == 200, response.content
     assert response.json()["bpmn_url"] == reverse("design-api:processdesign-bpmn", args=[design.pk])
@@ -64,7 +66,8 @@ def test_upload_then_download_the_bpmn_file(project, consultant, viewer, api_cli
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/xml")
     assert download["Content-Disposition"] == 'attachment; filename="procure-to-pay.bpmn"'
-    assert download.content == bpmn_bytes()
+    assert download.content == P2P_BPMN
+    assert (download["X-Content-Type-Options"], download["Content-Security-Policy"]) == ("nosniff", "sandbox")
 
 
 def test_an_xxe_upload_answers_400_with_the_reason_and_changes_nothing(project, consultant, api_client_for):
@@ -161,6 +164,34 @@ def test_technical_requirement_with_an_evidence_file_over_multipart(project, con
     download = api_client_for(key_user).get(data["evidence_file_url"])
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"restore took 2h"
+    assert (download["X-Content-Type-Options"], download["Content-Security-Policy"]) == ("nosniff", "sandbox")
+
+
+def test_an_evidence_file_whose_content_does_not_match_its_extension_answers_400(project, consultant, api_client_for):
+    body = {
+        "project": project.code,
+        "category": "security",
+        "title": "MFA",
+        "acceptance_criterion": "MFA on",
+        "evidence_file": UploadFactory(name="screenshot.png", content=b"%PDF-1.7 a PDF named .png"),
+    }
+    response = api_client_for(consultant).post(
+        reverse("design-api:technicalrequirement-list"), body, format="multipart"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"evidence_file": [UPLOAD_CONTENT_MISMATCH.format(ext=".png")]}
+    assert not TechnicalRequirement.objects.exists()
+
+
+def test_the_requester_cannot_decide_their_own_sign_off_over_the_api(project, pm, sponsor, api_client_for):
+    design = ProcessDesignFactory(project=project)
+    requester = api_client_for(pm)
+    assert requester.post(reverse("design-api:processdesign-submit", args=[design.pk])).status_code == 200
+    decide = reverse("design-api:processdesign-decide", args=[design.pk])
+    refused = requester.post(decide, {"decision": "approved"}, format="json")
+    assert refused.status_code == 403
+    assert ProcessDesign.objects.get(pk=design.pk).status == "in_review"
+    assert api_client_for(sponsor).post(decide, {"decision": "approved"}, format="json").json()["status"] == "approved"
 
 
 def test_verifying_without_evidence_answers_400(project, consultant, api_client_for):

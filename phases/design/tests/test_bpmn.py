@@ -4,7 +4,7 @@ import pytest
 
 from erpimpl.errors import DomainError
 from phases.design import bpmn
-from phases.design.tests.factories import bpmn_bytes
+from phases.design.tests.factories import O2C_BPMN, P2P_BPMN
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -32,9 +32,8 @@ def refused(data: bytes, filename: str = "diagram.bpmn") -> str:
     return excinfo.value.message
 
 
-@pytest.mark.parametrize("name", ["procure-to-pay", "order-to-cash"])
-def test_a_bpmn_2_diagram_with_layout_is_accepted_unchanged(name):
-    data = bpmn_bytes(name)
+@pytest.mark.parametrize(("name", "data"), [("procure-to-pay", P2P_BPMN), ("order-to-cash", O2C_BPMN)])
+def test_a_bpmn_2_diagram_with_layout_is_accepted_unchanged(name, data):
     diagram = bpmn.validate_bpmn(data, filename=f"{name}.bpmn")
     assert diagram.xml == data.decode("utf-8")
     assert diagram.processes == 1 and diagram.shapes >= 7
@@ -42,7 +41,7 @@ def test_a_bpmn_2_diagram_with_layout_is_accepted_unchanged(name):
 
 
 def test_a_utf8_bom_is_accepted_and_dropped():
-    diagram = bpmn.validate_bpmn(b"\xef\xbb\xbf" + bpmn_bytes(), filename="p2p.bpmn")
+    diagram = bpmn.validate_bpmn(b"\xef\xbb\xbf" + P2P_BPMN, filename="p2p.bpmn")
     assert diagram.xml.startswith("<?xml")
 
 
@@ -52,7 +51,7 @@ def test_a_file_that_is_not_xml_is_refused():
 
 
 def test_truncated_xml_is_refused_as_not_well_formed():
-    assert refused(bpmn_bytes()[:500]).startswith("The file is not well-formed XML (")
+    assert refused(P2P_BPMN[:500]).startswith("The file is not well-formed XML (")
 
 
 def test_xml_that_is_not_bpmn_is_refused_naming_the_root_found():
@@ -71,7 +70,7 @@ def test_entity_expansion_and_external_entities_are_refused_before_parsing(paylo
 
 
 def test_other_file_types_and_empty_or_oversized_files_are_refused():
-    assert refused(bpmn_bytes(), filename="diagram.pdf") == bpmn.BPMN_EXTENSION.format(name="diagram.pdf")
+    assert refused(P2P_BPMN, filename="diagram.pdf") == bpmn.BPMN_EXTENSION.format(name="diagram.pdf")
     assert refused(b"   ") == bpmn.BPMN_EMPTY
     huge = b" " * (bpmn.MAX_BPMN_BYTES + 1)
     assert refused(huge) == bpmn.BPMN_TOO_LARGE.format(limit=2)

@@ -2,12 +2,11 @@
 from the portal. Runs on Debian's chromium through Playwright."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from phases.design import services
 from phases.design.models import DesignStatus, ProcessDesign
-from phases.design.tests.factories import RequirementFactory, bpmn_bytes
+from phases.design.tests.factories import RequirementFactory, UploadFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +21,7 @@ def design_in_review(project, consultant):
         to_be="Requisition, approval, purchase order, goods receipt, 3-way match, payment.",
         requirements=[RequirementFactory(project=project)],
         steps=[{"title": "Create purchase requisition", "actor": "Requester"}],
-        bpmn_file=SimpleUploadedFile("procure-to-pay.bpmn", bpmn_bytes()),
+        bpmn_file=UploadFactory(),
     )
     return services.process_design_submit(design=design, by=consultant)
 

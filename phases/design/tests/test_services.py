@@ -8,21 +8,20 @@ from erpimpl.errors import ConflictError, DomainError
 from phases.design import bpmn, selectors, services
 from phases.design.models import DesignStatus, ProcessDesign, ProcessDesignVersion, TechnicalRequirement
 from phases.design.tests.factories import (
+    O2C_BPMN,
+    P2P_BPMN,
     FunctionDescriptionFactory,
     ProcessDesignFactory,
     RequirementFactory,
     TechnicalRequirementFactory,
-    bpmn_bytes,
+    UploadFactory,
 )
 from phases.discovery.models import BusinessArea, Requirement
+from projects.files import UPLOAD_CONTENT_MISMATCH
 from projects.models import Approval
 from projects.services import approval_decide
 
 pytestmark = pytest.mark.django_db
-
-
-def upload(data: bytes = None, name: str = "p2p.bpmn"):
-    return SimpleUploadedFile(name, bpmn_bytes() if data is None else data, content_type="application/xml")
 
 
 def make_design(project, consultant, **extra):
@@ -52,19 +51,19 @@ def test_a_design_gets_a_per_project_code_its_steps_requirements_and_diagram(pro
         consultant,
         requirements=[requirement],
         steps=[{"title": "Create requisition", "actor": "Requester"}, {"title": ""}, {"title": "Approve"}],
-        bpmn_file=upload(),
+        bpmn_file=UploadFactory(name="p2p.bpmn"),
     )
     second = make_design(project, consultant, name="Vendor master maintenance")
     assert (design.code, second.code) == ("PD-001", "PD-002")
     assert design.status == DesignStatus.DRAFT
     assert list(design.steps.values_list("order", "title")) == [(1, "Create requisition"), (2, "Approve")]
     assert list(design.requirements.all()) == [requirement]
-    assert design.bpmn_xml == bpmn_bytes().decode() and design.bpmn_filename == "p2p.bpmn"
+    assert design.bpmn_xml == P2P_BPMN.decode() and design.bpmn_filename == "p2p.bpmn"
 
 
 def test_an_invalid_bpmn_file_saves_nothing(project, consultant):
     with pytest.raises(DomainError) as excinfo:
-        make_design(project, consultant, bpmn_file=upload(b"<note>not bpmn</note>", "note.bpmn"))
+        make_design(project, consultant, bpmn_file=UploadFactory(name="note.bpmn", content=b"<note>not bpmn</note>"))
     assert excinfo.value.message == bpmn.BPMN_NOT_BPMN.format(found="note")
     assert excinfo.value.field == "bpmn_file"
     assert not ProcessDesign.objects.exists()
@@ -115,6 +114,35 @@ def test_the_sponsor_approves_and_a_key_user_may_not_sign(project, consultant, s
     assert approved.approval.decided_by == sponsor
 
 
+def test_the_requester_never_decides_their_own_sign_off(project, pm, sponsor):
+    """Segregation of duties: the PM may approve designs, but not one the PM submitted."""
+    design = services.process_design_submit(design=make_design(project, pm), by=pm)
+    with pytest.raises(PermissionDenied):
+        services.process_design_decide(design=design, by=pm, decision="approved")
+    assert ProcessDesign.objects.get(pk=design.pk).status == DesignStatus.IN_REVIEW
+    approved = services.process_design_decide(design=design, by=sponsor, decision="approved")
+    assert approved.status == DesignStatus.APPROVED and approved.approval.decided_by == sponsor
+
+
+def test_an_approver_who_changes_the_approved_design_is_not_named_for_its_new_review(project, consultant, pm, sponsor):
+    """Before: the re-review named the previous approver even when they made the change,
+    which the sign-off service now refuses (nobody reviews their own request)."""
+    design = services.process_design_submit(design=make_design(project, consultant), by=consultant, approver=pm)
+    approved = services.process_design_decide(design=design, by=pm, decision="approved")
+    # A consultant's change goes back to the approver named before, the PM.
+    changed = services.process_design_update(design=approved, by=consultant, version=approved.version, name="P2P")
+    assert (changed.status, changed.approval.approver) == (DesignStatus.IN_REVIEW, pm)
+    approved = services.process_design_decide(design=changed, by=pm, decision="approved")
+    # The PM's own change: the PM cannot review it, so any other approver decides.
+    changed = services.process_design_update(design=approved, by=pm, version=approved.version, to_be="PM's change")
+    assert changed.status == DesignStatus.IN_REVIEW
+    assert (changed.approval.requested_by, changed.approval.approver) == (pm, None)
+    with pytest.raises(PermissionDenied):
+        services.process_design_decide(design=changed, by=pm, decision="approved")
+    signed = services.process_design_decide(design=changed, by=sponsor, decision="approved")
+    assert (signed.status, signed.revision) == (DesignStatus.APPROVED, 3)
+
+
 def test_rejecting_needs_a_comment_and_makes_the_design_a_draft_again(project, consultant, sponsor):
     design = services.process_design_submit(design=make_design(project, consultant), by=consultant)
     with pytest.raises(DomainError) as excinfo:
@@ -145,7 +173,11 @@ def test_changes_before_approval_keep_no_versions(project, consultant):
 def test_every_change_after_approval_keeps_the_earlier_state_as_a_version(project, consultant, sponsor):
     requirement = RequirementFactory(project=project)
     design = make_design(
-        project, consultant, requirements=[requirement], steps=[{"title": "Create PO"}], bpmn_file=upload()
+        project,
+        consultant,
+        requirements=[requirement],
+        steps=[{"title": "Create PO"}],
+        bpmn_file=UploadFactory(name="p2p.bpmn"),
     )
     approved = approve(design, sponsor, consultant)
     first_approval = approved.approval
@@ -182,16 +214,16 @@ def test_every_change_after_approval_keeps_the_earlier_state_as_a_version(projec
 
 
 def test_a_new_diagram_on_an_approved_design_sends_it_back_to_review(project, consultant, sponsor):
-    approved = approve(make_design(project, consultant, bpmn_file=upload()), sponsor, consultant)
+    approved = approve(make_design(project, consultant, bpmn_file=UploadFactory(name="p2p.bpmn")), sponsor, consultant)
     changed = services.process_design_update(
         design=approved,
         by=consultant,
         version=approved.version,
-        bpmn_file=upload(bpmn_bytes("order-to-cash"), "o2c.bpmn"),
+        bpmn_file=UploadFactory(name="o2c.bpmn", content=O2C_BPMN),
     )
     assert changed.status == DesignStatus.IN_REVIEW
     assert changed.bpmn_filename == "o2c.bpmn"
-    assert changed.versions.get().bpmn_xml == bpmn_bytes().decode()
+    assert changed.versions.get().bpmn_xml == P2P_BPMN.decode()
 
 
 def test_a_stale_version_answers_conflict_and_keeps_no_snapshot(project, consultant, sponsor):
@@ -227,6 +259,11 @@ def test_function_descriptions_stay_within_the_project(project, other_project, c
             project=project, by=consultant, requirement=requirement, title="x", design=foreign_design
         )
     assert excinfo.value.message == services.DESIGN_OTHER_PROJECT
+    with pytest.raises(DomainError) as excinfo:
+        services.function_description_create(
+            project=project, by=consultant, requirement=RequirementFactory(project=other_project), title="x"
+        )
+    assert excinfo.value.field == "requirement"  # the form's field (it said "requirements" before)
     function = services.function_description_create(
         project=project, by=consultant, requirement=requirement, title="Three-way match", kind="configuration"
     )
@@ -272,6 +309,31 @@ def test_evidence_files_of_other_types_are_refused(project, consultant):
         )
     assert excinfo.value.field == "evidence_file"
     assert not TechnicalRequirement.objects.exists()
+
+
+def test_an_evidence_file_whose_content_does_not_match_its_extension_is_refused(project, consultant):
+    """Before, only the extension and the size were checked: a text file named .pdf was kept."""
+    with pytest.raises(DomainError) as excinfo:
+        services.technical_requirement_create(
+            project=project,
+            by=consultant,
+            category="security",
+            title="TLS",
+            acceptance_criterion="TLS 1.2+",
+            evidence_file=UploadFactory(name="scan.pdf", content=b"not a PDF at all", content_type="application/pdf"),
+        )
+    assert (excinfo.value.field, excinfo.value.message) == ("evidence_file", UPLOAD_CONTENT_MISMATCH.format(ext=".pdf"))
+    assert not TechnicalRequirement.objects.exists()
+    tr = TechnicalRequirementFactory(project=project)
+    with pytest.raises(DomainError):
+        services.technical_requirement_update(
+            requirement=tr,
+            by=consultant,
+            version=tr.version,
+            evidence_file=UploadFactory(name="shot.png", content=b"GIF89a"),
+        )
+    tr.refresh_from_db()
+    assert not tr.evidence_file
 
 
 def test_technical_requirement_summary_counts_by_status(project):

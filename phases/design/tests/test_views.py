@@ -1,14 +1,14 @@
 """The dashboard pages as a consultant uses them: forms call the services and show their refusals."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from phases.design import bpmn, services
-from phases.design.models import ProcessDesign
-from phases.design.tests.factories import ProcessDesignFactory, RequirementFactory, bpmn_bytes
+from phases.design.models import ProcessDesign, TechnicalRequirement
+from phases.design.tests.factories import ProcessDesignFactory, RequirementFactory, UploadFactory
+from projects.files import UPLOAD_CONTENT_MISMATCH
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_a_consultant_creates_a_design_with_diagram_and_steps(project, consultan
     requirement = RequirementFactory(project=project)
     response = logged_in(consultant).post(
         reverse("design:design_create", args=[project.code]),
-        form_data(requirements=[requirement.pk], bpmn_file=SimpleUploadedFile("p2p.bpmn", bpmn_bytes())),
+        form_data(requirements=[requirement.pk], bpmn_file=UploadFactory(name="p2p.bpmn")),
     )
     design = ProcessDesign.objects.get()
     assert response.status_code == 302 and response["Location"] == design.get_absolute_url()
@@ -54,7 +54,7 @@ def test_a_consultant_creates_a_design_with_diagram_and_steps(project, consultan
 def test_an_invalid_diagram_is_shown_on_the_form_and_nothing_is_saved(project, consultant):
     response = logged_in(consultant).post(
         reverse("design:design_create", args=[project.code]),
-        form_data(bpmn_file=SimpleUploadedFile("note.bpmn", b"<note/>")),
+        form_data(bpmn_file=UploadFactory(name="note.bpmn", content=b"<note/>")),
     )
     assert response.status_code == 200
     assert escape(bpmn.BPMN_NOT_BPMN.format(found="note")) in response.content.decode()
@@ -108,3 +108,62 @@ def test_editing_an_approved_design_in_the_form_keeps_a_version_and_asks_for_sig
     version = design.versions.get()
     page = client.get(reverse("design:version_detail", args=[project.code, version.pk])).content.decode()
     assert "A read-only earlier version." in page
+
+
+def test_the_requester_gets_no_decision_buttons_and_is_refused(project, pm, sponsor):
+    """Segregation of duties on the pages: the PM submitted the design, so the PM does not
+    decide it (no buttons, and a POST answers 403); the sponsor does."""
+    design = services.process_design_submit(design=ProcessDesignFactory(project=project), by=pm)
+    requester, approver = logged_in(pm), logged_in(sponsor)
+    pages = [
+        reverse("design:design_detail", args=[project.code, design.pk]),
+        reverse("design-portal:signoff_list", args=[project.code]),
+        reverse("design-portal:design_detail", args=[project.code, design.pk]),
+    ]
+    for url in pages:
+        assert 'value="approved"' not in requester.get(url).content.decode(), url
+        assert 'value="approved"' in approver.get(url).content.decode(), url
+    for name in ("design:design_decide", "design-portal:signoff_decide"):
+        response = requester.post(reverse(name, args=[project.code, design.pk]), {"decision": "approved"})
+        assert response.status_code == 403
+    assert ProcessDesign.objects.get(pk=design.pk).status == "in_review"
+    response = approver.post(reverse("design:design_decide", args=[project.code, design.pk]), {"decision": "approved"})
+    assert response.status_code == 302
+    assert ProcessDesign.objects.get(pk=design.pk).status == "approved"
+
+
+def test_an_evidence_file_with_the_wrong_content_is_refused_on_the_form(project, consultant):
+    data = {
+        "category": "security",
+        "title": "TLS everywhere",
+        "acceptance_criterion": "TLS 1.2+",
+        "status": "open",
+        "evidence_file": UploadFactory(name="scan.pdf", content=b"plain text, not a PDF"),
+    }
+    response = logged_in(consultant).post(reverse("design:technical_create", args=[project.code]), data)
+    assert response.status_code == 200
+    assert escape(UPLOAD_CONTENT_MISMATCH.format(ext=".pdf")) in response.content.decode()
+    assert not TechnicalRequirement.objects.exists()
+
+
+def test_downloads_are_attachments_that_never_run_as_pages(project, consultant, viewer):
+    design = services.process_design_create(
+        project=project, by=consultant, business_area="procurement", name="P2P", bpmn_file=UploadFactory()
+    )
+    tr = services.technical_requirement_create(
+        project=project,
+        by=consultant,
+        category="security",
+        title="TLS",
+        acceptance_criterion="TLS 1.2+",
+        evidence_file=UploadFactory(name="Kết quả quét.txt", content=b"sslscan: ok", content_type="text/plain"),
+    )
+    client = logged_in(viewer)
+    bpmn = client.get(reverse("design:design_bpmn", args=[project.code, design.pk]))
+    evidence = client.get(reverse("design:technical_evidence", args=[project.code, tr.pk]))
+    assert bpmn["Content-Disposition"] == 'attachment; filename="procure-to-pay.bpmn"'
+    assert evidence["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert b"".join(evidence.streaming_content) == b"sslscan: ok"
+    for response in (bpmn, evidence):
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == "sandbox"

@@ -5,75 +5,22 @@ input serializer and call the service (which checks the capability on the target
 callers without ``VIEW_INTERNAL`` on the item's project (client roles).
 """
 
-from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from phases.design.models import FunctionDescription, ProcessDesign
 from phases.development.models import DevelopmentItem, Environment, Release
-from phases.development.selectors import internal_project_ids
-from phases.development.transitions import allowed_targets
+from phases.development.transitions import ITEM_TRANSITIONS
 from phases.discovery.models import Requirement
-from projects.api.base import VersionField
+from projects.api.base import INTERNAL_HELP, InternalFieldsMixin, VersionField, enum_field, project_field, scoped_pk
 from projects.api.serializers import MemberField, UserBriefSerializer
-from projects.models import Project
-
-User = get_user_model()
-
-INTERNAL_FIELDS = ("complexity", "estimate_days")
-INTERNAL_HELP = "Internal: present only for the consulting firm's roles (PM, consultant)."
-
-
-def _visible(model):
-    class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-        queryset = model.objects.all()  # the schema's hint; lookups use get_queryset (scoped)
-
-        def get_queryset(self):
-            return model.objects.visible_to(self.context["request"].user)
-
-    return VisibleRelatedField
-
-
-class ProjectCodeField(serializers.SlugRelatedField):
-    """``project`` named by code, among projects the caller can see; anything else is 400."""
-
-    queryset = Project.objects.all()  # the schema's hint; lookups use get_queryset (scoped)
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "Project code.")
-        super().__init__(slug_field="code", **kwargs)
-
-    def get_queryset(self):
-        return Project.objects.visible_to(self.context["request"].user)
+from projects.roles import allowed_moves
 
 
 @extend_schema_field(OpenApiTypes.STR)
 class DeveloperField(MemberField):
     """A consultant or PM of the project, by username (the service checks the role)."""
-
-
-_ENUM_FIELDS: dict[str, type] = {}
-
-
-def enum_field(choices, component: str, *, blank: bool = False, **kwargs):
-    """A ChoiceField published as its own named enum component (no name collisions)."""
-    if component not in _ENUM_FIELDS:
-        values = [value for value, _label in choices] + ([""] if blank else [])
-        _ENUM_FIELDS[component] = extend_schema_field({"type": "string", "enum": values}, component_name=component)(
-            type(f"{component}Field", (serializers.ChoiceField,), {})
-        )
-    if blank:
-        kwargs.setdefault("allow_blank", True)
-    return _ENUM_FIELDS[component](choices=choices, **kwargs)
-
-
-VisibleEnvironmentField = _visible(Environment)
-VisibleReleaseField = _visible(Release)
-VisibleItemField = _visible(DevelopmentItem)
-VisibleRequirementField = _visible(Requirement)
-VisibleProcessDesignField = _visible(ProcessDesign)
-VisibleFunctionDescriptionField = _visible(FunctionDescription)
 
 
 class RequirementBriefSerializer(serializers.ModelSerializer):
@@ -128,7 +75,7 @@ class ItemBriefSerializer(serializers.ModelSerializer):
 # --- development items -----------------------------------------------------------------
 
 
-class DevelopmentItemSerializer(serializers.ModelSerializer):
+class DevelopmentItemSerializer(InternalFieldsMixin, serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     assignee = UserBriefSerializer(read_only=True, allow_null=True)
     target_environment = EnvironmentBriefSerializer(read_only=True, allow_null=True)
@@ -137,7 +84,7 @@ class DevelopmentItemSerializer(serializers.ModelSerializer):
     requirements = RequirementBriefSerializer(many=True, read_only=True)
     process_designs = ProcessDesignBriefSerializer(many=True, read_only=True)
     function_descriptions = FunctionDescriptionBriefSerializer(many=True, read_only=True)
-    allowed_transitions = serializers.SerializerMethodField(help_text="The statuses this item may move to next.")
+    allowed_transitions = serializers.SerializerMethodField(help_text="The statuses you may move this item to next.")
     type = enum_field(DevelopmentItem.Type.choices, "DevelopmentItemType", read_only=True)
     status = enum_field(DevelopmentItem.Status.choices, "DevelopmentItemStatus", read_only=True)
     direction = enum_field(DevelopmentItem.Direction.choices, "InterfaceDirection", blank=True, read_only=True)
@@ -183,25 +130,19 @@ class DevelopmentItemSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        internal_fields = ("complexity", "estimate_days")
 
     @extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/DevelopmentItemStatus"}})
     def get_allowed_transitions(self, item) -> list[str]:
-        return allowed_targets(item.status)
-
-    def _internal_ok(self, project_id) -> bool:
-        cache = self.context.setdefault("_internal_ids", {})
-        if "ids" not in cache:
+        """The moves the caller may make; asked once per (project, status), so the query
+        count of a list does not grow with its rows."""
+        cache = self.context.setdefault("_item_moves", {})
+        key = (item.project_id, item.status)
+        if key not in cache:
             request = self.context.get("request")
-            cache["ids"] = internal_project_ids(request.user) if request else set()
-        ids = cache["ids"]
-        return ids is None or project_id in ids
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not self._internal_ok(instance.project_id):
-            for name in INTERNAL_FIELDS:
-                data.pop(name, None)
-        return data
+            user = getattr(request, "user", None)
+            cache[key] = allowed_moves(user, item.project_id, ITEM_TRANSITIONS, item.status) if user else []
+        return cache[key]
 
 
 class _ItemFields(serializers.Serializer):
@@ -221,22 +162,22 @@ class _ItemFields(serializers.Serializer):
     assignee = DeveloperField(
         required=False, allow_null=True, help_text="Username of a consultant or PM of the project."
     )
-    target_environment = VisibleEnvironmentField(required=False, allow_null=True)
-    target_release = VisibleReleaseField(required=False, allow_null=True)
+    target_environment = scoped_pk(Environment, required=False, allow_null=True)
+    target_release = scoped_pk(Release, required=False, allow_null=True)
     external_system = serializers.CharField(max_length=120, required=False, allow_blank=True)
     direction = enum_field(DevelopmentItem.Direction.choices, "InterfaceDirection", blank=True, required=False)
     protocol = serializers.CharField(max_length=60, required=False, allow_blank=True)
     frequency = serializers.CharField(max_length=60, required=False, allow_blank=True)
     data_objects = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    requirements = VisibleRequirementField(many=True, required=False, help_text="Ids of the requirements realised.")
-    process_designs = VisibleProcessDesignField(many=True, required=False, help_text="Ids of the process designs.")
-    function_descriptions = VisibleFunctionDescriptionField(
-        many=True, required=False, help_text="Ids of the function descriptions realised."
+    requirements = scoped_pk(Requirement, many=True, required=False, help_text="Ids of the requirements realised.")
+    process_designs = scoped_pk(ProcessDesign, many=True, required=False, help_text="Ids of the process designs.")
+    function_descriptions = scoped_pk(
+        FunctionDescription, many=True, required=False, help_text="Ids of the function descriptions realised."
     )
 
 
 class DevelopmentItemInputSerializer(_ItemFields):
-    project = ProjectCodeField()
+    project = project_field()
 
 
 class DevelopmentItemUpdateSerializer(_ItemFields):
@@ -294,7 +235,7 @@ class _EnvironmentFields(serializers.Serializer):
 
 
 class EnvironmentInputSerializer(_EnvironmentFields):
-    project = ProjectCodeField()
+    project = project_field()
 
 
 class EnvironmentUpdateSerializer(_EnvironmentFields):
@@ -341,14 +282,14 @@ class ReleaseSerializer(serializers.ModelSerializer):
 class _ReleaseFields(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
-    source_environment = VisibleEnvironmentField()
-    target_environment = VisibleEnvironmentField()
+    source_environment = scoped_pk(Environment)
+    target_environment = scoped_pk(Environment)
     planned_date = serializers.DateField(required=False, allow_null=True)
-    items = VisibleItemField(many=True, required=False, help_text="Ids of the development items to move.")
+    items = scoped_pk(DevelopmentItem, many=True, required=False, help_text="Ids of the development items to move.")
 
 
 class ReleaseInputSerializer(_ReleaseFields):
-    project = ProjectCodeField()
+    project = project_field()
 
 
 class ReleaseUpdateSerializer(_ReleaseFields):

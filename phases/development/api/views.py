@@ -45,18 +45,15 @@ class DevelopmentItemViewSet(ServiceModelViewSet):
         "transition": C.EDIT,
     }
 
+    write_services = {
+        "create": services.development_item_create,
+        "update": services.development_item_update,
+        "delete": services.development_item_delete,
+    }
+    service_object = "item"
+
     def get_queryset(self):
         return super().get_queryset().prefetch_related("requirements", "process_designs", "function_descriptions")
-
-    def perform_service_create(self, data):
-        project = data.pop("project")
-        return services.development_item_create(project=project, by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.development_item_update(item=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.development_item_delete(item=instance, by=self.request.user)
 
     @extend_schema(
         summary="Move the item to another status",
@@ -91,16 +88,12 @@ class EnvironmentViewSet(ServiceModelViewSet):
     ordering_fields = ["order", "name", "status", "last_refresh"]
     ordering = ["project", "order", "name"]
     capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "partial_update": C.EDIT, "destroy": C.EDIT}
-
-    def perform_service_create(self, data):
-        project = data.pop("project")
-        return services.environment_create(project=project, by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.environment_update(environment=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.environment_delete(environment=instance, by=self.request.user)
+    write_services = {
+        "create": services.environment_create,
+        "update": services.environment_update,
+        "delete": services.environment_delete,
+    }
+    service_object = "environment"
 
 
 class ReleaseViewSet(ServiceModelViewSet):
@@ -123,18 +116,15 @@ class ReleaseViewSet(ServiceModelViewSet):
         "transport": C.EDIT,
     }
 
+    write_services = {
+        "create": services.release_create,
+        "update": services.release_update,
+        "delete": services.release_delete,
+    }
+    service_object = "release"
+
     def get_queryset(self):
         return super().get_queryset().prefetch_related("items")
-
-    def perform_service_create(self, data):
-        project = data.pop("project")
-        return services.release_create(project=project, by=self.request.user, **data)
-
-    def perform_service_update(self, instance, version, data):
-        return services.release_update(release=instance, by=self.request.user, version=version, **data)
-
-    def perform_service_delete(self, instance):
-        services.release_delete(release=instance, by=self.request.user)
 
     @extend_schema(
         summary="Record the transport: the items move to the target environment now, by you",

@@ -1,14 +1,10 @@
 """factory_boy factories of the development app (build on ``projects.tests.factories``)."""
 
 import factory
-from django.db.models import Max
 
+from phases.design.tests.factories import ProjectNumberedFactory
 from phases.development.models import DevelopmentItem, Environment, Release
 from projects.tests.factories import ProjectFactory
-
-
-def _next_number(model, project) -> int:
-    return (model.objects.filter(project=project).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
 class EnvironmentFactory(factory.django.DjangoModelFactory):
@@ -23,13 +19,13 @@ class EnvironmentFactory(factory.django.DjangoModelFactory):
     software_version = "17.0"
 
 
-class DevelopmentItemFactory(factory.django.DjangoModelFactory):
+class DevelopmentItemFactory(ProjectNumberedFactory):
+    _code_prefix = "DEV"
+
     class Meta:
         model = DevelopmentItem
 
     project = factory.SubFactory(ProjectFactory)
-    number = factory.LazyAttribute(lambda o: _next_number(DevelopmentItem, o.project))
-    code = factory.LazyAttribute(lambda o: f"DEV-{o.number:03d}")
     type = DevelopmentItem.Type.REPORT
     title = factory.Sequence(lambda n: f"Development item {n}")
     complexity = DevelopmentItem.Complexity.MEDIUM
@@ -45,18 +41,23 @@ class InterfaceItemFactory(DevelopmentItemFactory):
     data_objects = "Payment runs"
 
 
-class ReleaseFactory(factory.django.DjangoModelFactory):
+class ReleaseFactory(ProjectNumberedFactory):
+    _code_prefix = "REL"
+
     class Meta:
         model = Release
         skip_postgeneration_save = True
 
     project = factory.SubFactory(ProjectFactory)
-    number = factory.LazyAttribute(lambda o: _next_number(Release, o.project))
-    code = factory.LazyAttribute(lambda o: f"REL-{o.number:03d}")
     title = factory.Sequence(lambda n: f"Transport {n}")
-    source_environment = factory.LazyAttribute(lambda o: EnvironmentFactory(project=o.project, name=f"SRC{o.number}"))
-    target_environment = factory.LazyAttribute(
-        lambda o: EnvironmentFactory(project=o.project, name=f"TGT{o.number}", kind=Environment.Kind.TEST)
+    source_environment = factory.SubFactory(
+        EnvironmentFactory, project=factory.SelfAttribute("..project"), name=factory.Sequence(lambda n: f"SRC{n}")
+    )
+    target_environment = factory.SubFactory(
+        EnvironmentFactory,
+        project=factory.SelfAttribute("..project"),
+        name=factory.Sequence(lambda n: f"TGT{n}"),
+        kind=Environment.Kind.TEST,
     )
 
     @factory.post_generation

@@ -266,3 +266,72 @@ def test_history_on_the_detail_page_is_readable(client, consultant, project, ite
     assert ("status", "Designed", "In development") in changes
     assert ("target environment", "", "UAT-2") in changes
     assert rows[-1]["entry"].action == LogEntry.Action.CREATE and rows[-1]["changes"] == []
+
+
+# --- one rule, one partial: assignees, allowed moves, filters ------------------------------
+
+
+def test_the_assignee_choices_are_the_members_who_may_edit(project, personas):
+    from phases.development.forms import DevelopmentItemForm
+
+    offered = set(DevelopmentItemForm(project=project).fields["assignee"].queryset)
+    assert offered == {personas["pm"], personas["consultant"]}
+    # the service applies the same rule to whatever it is sent
+    for name in ("pm", "consultant"):
+        item = services.development_item_create(
+            project=project, by=personas["pm"], type="report", title=name, assignee=personas[name]
+        )
+        assert item.assignee == personas[name]
+
+
+def test_the_api_lists_only_the_moves_the_caller_may_make(api_client_for, consultant, viewer, item):
+    url = reverse("development-api:item-detail", args=[item.pk])
+    assert api_client_for(consultant).get(url).json()["allowed_transitions"] == ["in_development", "cancelled"]
+    assert api_client_for(viewer).get(url).json()["allowed_transitions"] == []
+
+
+def test_the_item_page_offers_the_moves_to_editors_only(client, consultant, viewer, project, item):
+    url = reverse("development:item_detail", args=[project.code, item.pk])
+    client.force_login(consultant)
+    assert client.get(url).context["allowed_targets"] == [
+        ("in_development", "In development"),
+        ("cancelled", "Cancelled"),
+    ]
+    client.force_login(viewer)
+    assert client.get(url).context["allowed_targets"] == []
+
+
+def test_a_move_never_redirects_off_site(client, consultant, project, item):
+    client.force_login(consultant)
+    url = reverse("development:item_move", args=[project.code, item.pk])
+    data = {"to_status": S.CANCELLED, "version": item.version, "next": "https://evil.example/steal"}
+    response = client.post(url, data)
+    assert response["Location"] == reverse("development:board", args=[project.code])
+    detail = reverse("development:item_detail", args=[project.code, item.pk])
+    item.refresh_from_db()
+    response = client.post(url, {"to_status": S.DESIGNED, "version": item.version, "next": detail})
+    assert response["Location"] == detail
+
+
+def test_a_refused_plain_post_move_redirects_back_with_the_reason(client, consultant, project, item):
+    client.force_login(consultant)
+    url = reverse("development:item_move", args=[project.code, item.pk])
+    response = client.post(url, {"to_status": S.ACCEPTED, "version": item.version}, follow=True)
+    assert "cannot move from “Designed” to “Accepted”" in response.content.decode()
+
+
+def test_board_and_lists_use_the_shared_filter_form(client, consultant, project, item):
+    mine = EnvironmentFactory(project=project, name="UAT-mine")
+    EnvironmentFactory(name="ELSEWHERE")  # another project's environment is never offered
+    client.force_login(consultant)
+    board = client.get(reverse("development:board", args=[project.code]))
+    items = client.get(reverse("development:item_list", args=[project.code]))
+    releases = client.get(reverse("development:release_list", args=[project.code]), {"status": "planned"})
+    assert list(board.context["filter_form"].fields) == ["type", "environment", "assignee", "q"]
+    assert list(items.context["filter_form"].fields) == ["type", "status", "environment", "assignee", "q"]
+    assert list(releases.context["filter_form"].fields) == ["status", "q"]
+    for response in (board, items, releases):
+        assert 'id="filter-form"' in response.content.decode()
+    body = board.content.decode()
+    assert "UAT-mine" in body and "ELSEWHERE" not in body
+    assert set(board.context["filter_form"].fields["environment"].queryset) == {mine}
