@@ -208,6 +208,18 @@ class BrowserSession:
         self.page.wait_for_load_state("networkidle")
 
 
+@pytest.fixture
+def client_of(api_client_for, personas):
+    """A client signed in as the persona (by role name), for the pages and for the API."""
+
+    def make(persona):
+        client = api_client_for(personas[persona])
+        client.force_login(personas[persona])
+        return client
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def _chromium():
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop

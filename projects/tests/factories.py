@@ -5,6 +5,7 @@ from datetime import date
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import Max
 
 from projects import services
 from projects.models import Approval, Membership, Milestone, Project, Task
@@ -85,3 +86,23 @@ class ApprovalFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     title = factory.Sequence(lambda n: f"Sign-off {n}")
     requested_by = factory.SubFactory(UserFactory)
+
+
+class ProjectNumberedFactory(factory.django.DjangoModelFactory):
+    """A row numbered within its project the way the services number it: ``number`` is the
+    project's next one and ``code`` is ``<_code_prefix>-nnn``, unless the test gives them.
+    """
+
+    _code_prefix = ""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if kwargs.get("number") is None:
+            rows = cls._meta.model.objects.filter(project=kwargs["project"])
+            kwargs["number"] = (rows.aggregate(n=Max("number"))["n"] or 0) + 1
+        if kwargs.get("code") is None:
+            kwargs["code"] = f"{cls._code_prefix}-{kwargs['number']:03d}"
+        return kwargs

@@ -6,17 +6,16 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from projects.actions import ServiceActionView, ServiceFormView
-from projects.mixins import ProjectAccessMixin
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
 from projects.roles import Capability
 from testing import selectors, services
 from testing.filters import CaseFilterSet
 from testing.forms import CaseForm
-from testing.views.common import FilteredListView
 
 C = Capability
 
 
-class CaseListView(FilteredListView):
+class CaseListView(ProjectFilteredListView):
     template_name = "testing/case_list.html"
     context_object_name = "cases"
     filterset_class = CaseFilterSet

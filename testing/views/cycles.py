@@ -6,18 +6,17 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from projects.actions import ServiceActionView, ServiceFormView
-from projects.mixins import ProjectAccessMixin
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
 from projects.roles import Capability, can, decide_refusal, may_decide
 from testing import access, selectors, services
 from testing.filters import CycleFilterSet
 from testing.forms import AddCasesForm, AssignForm, CycleForm, CycleStatusForm, SignoffDecisionForm, SignoffRequestForm
 from testing.models import Defect
-from testing.views.common import FilteredListView
 
 C = Capability
 
 
-class CycleListView(FilteredListView):
+class CycleListView(ProjectFilteredListView):
     template_name = "testing/cycle_list.html"
     context_object_name = "cycles"
     filterset_class = CycleFilterSet

@@ -5,19 +5,18 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from projects.actions import ServiceActionView, ServiceFormView
-from projects.mixins import ProjectAccessMixin
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
 from projects.roles import Capability, allowed_moves, can
 from testing import selectors, services
 from testing.filters import DefectFilterSet
 from testing.forms import CommentForm, DefectEditForm, DefectForm, DefectTransitionForm
 from testing.models import Defect
 from testing.transitions import DEFECT_TRANSITIONS, OPEN_DEFECT_STATUSES
-from testing.views.common import FilteredListView
 
 C = Capability
 
 
-class DefectListView(FilteredListView):
+class DefectListView(ProjectFilteredListView):
     template_name = "testing/defect_list.html"
     context_object_name = "defects"
     filterset_class = DefectFilterSet

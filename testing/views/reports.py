@@ -8,18 +8,17 @@ from django.views.generic import TemplateView
 
 from projects.actions import ServiceFormView
 from projects.files import KNOWN_TYPES, attachment_response
-from projects.mixins import ProjectAccessMixin
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
 from projects.roles import Capability
 from testing import exports, selectors, services
 from testing.filters import LoadTestResultFilterSet
 from testing.forms import LoadResultForm, TraceabilityFilterForm
-from testing.views.common import FilteredListView
 
 C = Capability
 XLSX = KNOWN_TYPES[".xlsx"][0]
 
 
-class LoadResultListView(FilteredListView):
+class LoadResultListView(ProjectFilteredListView):
     template_name = "testing/load_result_list.html"
     context_object_name = "results"
     filterset_class = LoadTestResultFilterSet

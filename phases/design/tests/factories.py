@@ -4,11 +4,10 @@ from pathlib import Path
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Max
 
 from phases.design.models import FunctionDescription, ProcessDesign, ProcessStep, TechnicalRequirement
 from phases.discovery.models import BusinessArea, Requirement
-from projects.tests.factories import ProjectFactory
+from projects.tests.factories import ProjectFactory, ProjectNumberedFactory
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 #: The demo diagrams as a modelling tool exports them (BPMN 2.0 with diagram interchange).
@@ -25,28 +24,6 @@ class UploadFactory(factory.Factory):
     name = "procure-to-pay.bpmn"
     content = P2P_BPMN
     content_type = "application/xml"
-
-
-class ProjectNumberedFactory(factory.django.DjangoModelFactory):
-    """A row numbered within its project the way the services number it: ``number`` is the
-    project's next one and ``code`` is ``<_code_prefix>-nnn``, unless the test gives them.
-
-    (Used by the development factories too; its place is ``projects.tests.factories``.)
-    """
-
-    _code_prefix = ""
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def _adjust_kwargs(cls, **kwargs):
-        if kwargs.get("number") is None:
-            rows = cls._meta.model.objects.filter(project=kwargs["project"])
-            kwargs["number"] = (rows.aggregate(n=Max("number"))["n"] or 0) + 1
-        if kwargs.get("code") is None:
-            kwargs["code"] = f"{cls._code_prefix}-{kwargs['number']:03d}"
-        return kwargs
 
 
 class RequirementFactory(factory.django.DjangoModelFactory):

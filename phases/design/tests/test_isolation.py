@@ -216,18 +216,6 @@ REQUESTS = {
 }
 
 
-@pytest.fixture
-def client_of(api_client_for, personas):
-    """A client signed in as the persona, for the pages and for the API."""
-
-    def make(persona):
-        client = api_client_for(personas[persona])
-        client.force_login(personas[persona])
-        return client
-
-    return make
-
-
 def test_every_action_of_the_matrix_has_a_request():
     assert set(REQUESTS) == set(MATRIX)
 

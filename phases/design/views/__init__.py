@@ -2,7 +2,7 @@
 portal's design sign-off (``/portal/<code>/design/``). Every write calls a service.
 
 By sub-domain: ``designs`` (process designs, sign-off, versions), ``functions``,
-``technical``, ``coverage`` and ``portal``; ``common`` holds what they share.
+``technical``, ``coverage`` and ``portal``.
 """
 
 from phases.design.views.coverage import CoverageView

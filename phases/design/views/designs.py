@@ -10,10 +10,9 @@ from phases.design import selectors, services
 from phases.design.downloads import bpmn_download
 from phases.design.filters import ProcessDesignFilterSet
 from phases.design.forms import DecisionForm, ProcessDesignForm, StepFormSet
-from phases.design.views.common import PageFilteredListView
 from projects import selectors as project_selectors
 from projects.actions import ServiceActionView, ServiceFormView
-from projects.mixins import ProjectAccessMixin
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
 from projects.roles import Capability
 
 C = Capability
@@ -26,7 +25,7 @@ class DesignActionView(ServiceActionView):
         return selectors.process_design_get(user=self.request.user, project=self.project, pk=self.kwargs["pk"])
 
 
-class DesignListView(PageFilteredListView):
+class DesignListView(ProjectFilteredListView):
     template_name = "design/design_list.html"
     context_object_name = "designs"
     filterset_class = ProcessDesignFilterSet

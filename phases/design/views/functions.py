@@ -6,14 +6,14 @@ from django.utils.translation import gettext_lazy
 from phases.design import selectors, services
 from phases.design.filters import FunctionDescriptionFilterSet
 from phases.design.forms import FunctionDescriptionForm
-from phases.design.views.common import PageFilteredListView
 from projects.actions import ServiceActionView, ServiceFormView
+from projects.mixins import ProjectFilteredListView
 from projects.roles import Capability
 
 C = Capability
 
 
-class FunctionListView(PageFilteredListView):
+class FunctionListView(ProjectFilteredListView):
     template_name = "design/function_list.html"
     context_object_name = "functions"
     filterset_class = FunctionDescriptionFilterSet

@@ -10,16 +10,15 @@ from phases.design import selectors, services
 from phases.design.downloads import evidence_download
 from phases.design.filters import TechnicalRequirementFilterSet
 from phases.design.forms import TechnicalRequirementForm
-from phases.design.views.common import PageFilteredListView
 from projects import selectors as project_selectors
 from projects.actions import ServiceActionView, ServiceFormView
-from projects.mixins import ProjectAccessMixin
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
 from projects.roles import Capability
 
 C = Capability
 
 
-class TechnicalListView(PageFilteredListView):
+class TechnicalListView(ProjectFilteredListView):
     template_name = "design/technical_list.html"
     context_object_name = "technical_requirements"
     filterset_class = TechnicalRequirementFilterSet

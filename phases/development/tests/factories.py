@@ -2,9 +2,8 @@
 
 import factory
 
-from phases.design.tests.factories import ProjectNumberedFactory
 from phases.development.models import DevelopmentItem, Environment, Release
-from projects.tests.factories import ProjectFactory
+from projects.tests.factories import ProjectFactory, ProjectNumberedFactory
 
 
 class EnvironmentFactory(factory.django.DjangoModelFactory):

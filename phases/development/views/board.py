@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from phases.design.views.common import page_filter_form
 from phases.development import selectors, services
 from phases.development.filters import DevelopmentItemFilterSet
 from phases.development.forms import MoveForm
 from projects.actions import ServiceActionView, is_htmx
-from projects.mixins import ProjectAccessMixin
+from projects.mixins import ProjectAccessMixin, page_filter_form
 from projects.roles import Capability, members_with
 
 C = Capability
@@ -57,7 +56,7 @@ class BoardMixin:
             request=request,
         )
         items = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        form = page_filter_form(filterset.form, self.board_filters, labels=ITEM_FILTER_LABELS)
+        form = page_filter_form(filterset.form, project=project, fields=self.board_filters, labels=ITEM_FILTER_LABELS)
         narrow_item_filters(form, project)
         return {
             "project": project,

@@ -5,19 +5,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from phases.design.views.common import PageFilteredListView
 from phases.development import selectors, services
 from phases.development.filters import DevelopmentItemFilterSet
 from phases.development.forms import DevelopmentItemForm
 from phases.development.views.board import ITEM_FILTER_LABELS, narrow_item_filters
 from projects.actions import ServiceActionView, ServiceFormView
-from projects.mixins import ProjectAccessMixin
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
 from projects.roles import Capability
 
 C = Capability
 
 
-class ItemListView(PageFilteredListView):
+class ItemListView(ProjectFilteredListView):
     template_name = "development/item_list.html"
     paginate_by = 25
     context_object_name = "items"

@@ -6,18 +6,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from phases.design.views.common import PageFilteredListView
 from phases.development import selectors, services
 from phases.development.filters import ReleaseFilterSet
 from phases.development.forms import ReleaseForm, TransportForm
 from projects.actions import ServiceActionView, ServiceFormView
-from projects.mixins import ProjectAccessMixin
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
 from projects.roles import Capability
 
 C = Capability
 
 
-class ReleaseListView(PageFilteredListView):
+class ReleaseListView(ProjectFilteredListView):
     template_name = "development/release_list.html"
     paginate_by = 25
     context_object_name = "releases"

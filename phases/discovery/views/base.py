@@ -4,9 +4,7 @@ A resource's pages are plain subclasses that name its selector, form and service
 (``write_services`` and ``service_object``, as the API viewsets do); see ``crud.py``.
 """
 
-from django import forms as django_forms
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
@@ -16,20 +14,6 @@ from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
 from projects.roles import Capability
 
 C = Capability
-
-
-def page_filter_form(form, *, hide=("project", "process")):
-    """The API's FilterSet form made fit for a page: no project filter (the URL has it),
-    one value per choice filter, Bootstrap classes."""
-    for name in hide:
-        form.fields.pop(name, None)
-    for field in form.fields.values():
-        if isinstance(field, django_forms.MultipleChoiceField):
-            # one value per filter on the page (the API accepts several)
-            field.widget = django_forms.Select(choices=[("", _("Any"))] + [c for c in field.choices if c[0]])
-        css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
-        field.widget.attrs.setdefault("class", css)
-    return form
 
 
 class ResourceMixin:
@@ -53,11 +37,7 @@ class ResourceMixin:
 class DiscoveryListView(ProjectFilteredListView):
     paginate_by = 25
     context_object_name = "objects"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter_form"] = page_filter_form(context["filter_form"])
-        return context
+    hidden_filters = ("project", "process")
 
 
 class DiscoveryDetailView(ProjectAccessMixin, DetailView):
