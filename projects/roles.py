@@ -9,7 +9,9 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 
 class Role(models.TextChoices):
@@ -44,7 +46,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 FIRM_ROLES = frozenset({Role.PM, Role.CONSULTANT})
 CLIENT_ROLES = frozenset({Role.SPONSOR, Role.KEY_USER, Role.VIEWER})
 
-NOT_ALLOWED = "Your role on this project does not allow this."
+NOT_ALLOWED = N_("Your role on this project does not allow this.")
 
 
 def _active(user) -> bool:
@@ -85,7 +87,7 @@ def can(user, project, capability: Capability) -> bool:
 def require(user, project, capability: Capability) -> None:
     """Raise ``PermissionDenied`` unless the user holds the capability on the project."""
     if not can(user, project, capability):
-        raise PermissionDenied(NOT_ALLOWED)
+        raise PermissionDenied(gettext(NOT_ALLOWED))
 
 
 def roles_with(capability: Capability) -> list[str]:
@@ -139,8 +141,8 @@ def members_with(project, capability: Capability):
     )
 
 
-SELF_APPROVAL = "You requested this sign-off; someone else must decide it (segregation of duties)."
-NOT_YOUR_APPROVAL = "This sign-off waits for {user}'s decision."
+SELF_APPROVAL = N_("You requested this sign-off; someone else must decide it (segregation of duties).")
+NOT_YOUR_APPROVAL = N_("This sign-off waits for {user}'s decision.")
 
 
 def decide_refusal(user, approval) -> str | None:
@@ -151,11 +153,11 @@ def decide_refusal(user, approval) -> str | None:
     included.
     """
     if not can(user, approval.project_id, Capability.APPROVE):
-        return NOT_ALLOWED
+        return gettext(NOT_ALLOWED)
     if approval.requested_by_id == user.pk:
-        return SELF_APPROVAL
+        return gettext(SELF_APPROVAL)
     if approval.approver_id and approval.approver_id != user.pk and not user.is_staff:
-        return NOT_YOUR_APPROVAL.format(user=approval.approver)
+        return gettext(NOT_YOUR_APPROVAL).format(user=approval.approver)
     return None
 
 

@@ -49,7 +49,7 @@ def approval_request(*, project: Project, by, title: str, target=None, approver=
     if approver is not None and not can(approver, project, Capability.APPROVE):
         raise DomainError(APPROVER_CANNOT_APPROVE.format(user=approver), field="approver")
     if approver is not None and approver.pk == by.pk:
-        raise DomainError(SELF_APPROVAL, field="approver")
+        raise DomainError(_(SELF_APPROVAL), field="approver")
     approval = Approval(
         project=project,
         title=title,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
-from projects.scoping import ProjectScopedModel
+from projects.scoping import ProjectScopedModel, VersionedModel
 
 
 class CaseType(models.TextChoices):
@@ -17,7 +17,7 @@ class CaseType(models.TextChoices):
     REGRESSION = "regression", _("Regression")
 
 
-class Case(ProjectScopedModel):
+class Case(VersionedModel, ProjectScopedModel):
     """A test case: what to check, in ordered steps, with the data to use."""
 
     Type = CaseType
@@ -42,7 +42,6 @@ class Case(ProjectScopedModel):
     development_items = models.ManyToManyField(
         "development.DevelopmentItem", verbose_name=_("development items"), blank=True, related_name="test_cases"
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["project", "code"]

@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Approval, Project
-from projects.scoping import ProjectScopedModel
+from projects.scoping import ProjectScopedModel, VersionedModel
 from testing.models.cases import Case, CaseType
 
 
-class Cycle(ProjectScopedModel):
+class Cycle(VersionedModel, ProjectScopedModel):
     """A test cycle: the cases in scope, who runs each, in which environment, when."""
 
     class Status(models.TextChoices):
@@ -47,7 +47,6 @@ class Cycle(ProjectScopedModel):
         blank=True,
         help_text=_("Why the cycle was signed off with open critical defects."),
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["project", "-planned_start", "name"]

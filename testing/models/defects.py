@@ -6,13 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
-from projects.scoping import ProjectScopedModel
+from projects.scoping import ProjectScopedModel, VersionedModel
 from testing.models.cases import Case
 from testing.models.cycles import Cycle
 from testing.models.runs import Execution, StepResult
 
 
-class Defect(ProjectScopedModel):
+class Defect(VersionedModel, ProjectScopedModel):
     """A defect: raised from a failed step (carrying case, step and environment) or on its own."""
 
     class Severity(models.TextChoices):
@@ -84,7 +84,6 @@ class Defect(ProjectScopedModel):
         related_name="assigned_defects",
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-created_at"]
