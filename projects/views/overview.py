@@ -30,19 +30,18 @@ def home(request):
     return redirect("projects:dashboard")
 
 
+def _progress(user, project) -> dict:
+    """A project's phases with their progress, the current phase and the overall figure."""
+    rows = selectors.phase_progress(project=project, user=user)
+    return {
+        "phases": rows,
+        "current": selectors.current_phase([r.phase for r in rows]),
+        "progress": selectors.overall_progress(rows),
+    }
+
+
 def _project_cards(user, projects):
-    cards = []
-    for project in projects:
-        rows = selectors.phase_progress(project=project, user=user)
-        cards.append(
-            {
-                "project": project,
-                "phases": rows,
-                "current": selectors.current_phase([r.phase for r in rows]),
-                "progress": selectors.overall_progress(rows),
-            }
-        )
-    return cards
+    return [{"project": project, **_progress(user, project)} for project in projects]
 
 
 def _projects_chart(cards) -> dict:
@@ -112,11 +111,8 @@ class ProjectDetailView(ProjectAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, project = self.request.user, self.project
-        rows = selectors.phase_progress(project=project, user=user)
         context.update(
-            phases=rows,
-            current=selectors.current_phase([r.phase for r in rows]),
-            progress=selectors.overall_progress(rows),
+            **_progress(user, project),
             milestones=selectors.milestone_list(user=user).filter(project=project),
             members=project.memberships.select_related("user").order_by("role", "user__username"),
             approvals=selectors.approval_list(user=user).filter(project=project)[:10],
@@ -187,18 +183,16 @@ class PortalProjectView(ProjectAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, project = self.request.user, self.project
-        rows = selectors.phase_progress(project=project, user=user)
+        overview = _progress(user, project)
         context.update(
-            phases=rows,
-            current=selectors.current_phase([r.phase for r in rows]),
-            progress=selectors.overall_progress(rows),
+            **overview,
             milestones=selectors.milestone_list(user=user).filter(project=project, internal=False),
             waiting=selectors.approvals_waiting_for(user=user, project=project),
             my_tasks=selectors.tasks_owned_by(user=user, project=project).filter(internal=False),
             decided=selectors.approval_list(user=user)
             .filter(project=project)
             .exclude(decision=Approval.Decision.PENDING)[:5],
-            chart_data=_phases_chart(rows),
+            chart_data=_phases_chart(overview["phases"]),
             next_url=reverse("projects-portal:project", args=[project.code]),
         )
         return context
