@@ -5,6 +5,6 @@ from celery import shared_task
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def approval_notify_task(approval_id: int) -> bool:
-    from projects.services import approval_notify
+    from projects.services.approvals import approval_notify
 
     return approval_notify(approval_id=approval_id)
