@@ -4,18 +4,22 @@ CSV is UTF-8 with a BOM (Excel opens Vietnamese text correctly), RFC 4180 quotin
 XLSX cells are written as text. In both, a text cell starting with ``= + - @``, a tab, a
 carriage return or NUL is prefixed with ``'`` so a spreadsheet never runs it as a formula;
 plain numbers such as ``-42`` are left as they are.
+
+``template_download``, ``errors_download`` and ``records_download`` are the responses the
+pages and the API both answer: streamed, with the download headers of
+``projects.files.streaming_attachment`` (RFC 6266 name, ``nosniff``, CSP sandbox).
 """
 
 import csv
-import io
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.utils.http import content_disposition_header
+from django.http import StreamingHttpResponse
 
 from datamigration import readers
 from datamigration.models import FieldDefinition, MasterDataObject, MigrationRun, RowError, StagedRecord
+from projects.files import streaming_attachment
 from projects.spreadsheets import escape_cell
 
 BOM = "\ufeff".encode()
@@ -184,13 +188,30 @@ def records_xlsx(obj: MasterDataObject) -> Iterator[bytes]:
     return _xlsx_bytes([(obj.name, _record_rows(obj))])
 
 
-def content_disposition(filename: str) -> str:
-    """RFC 6266 attachment header (ASCII fallback plus the UTF-8 name)."""
-    return content_disposition_header(as_attachment=True, filename=filename)
+# --- responses ------------------------------------------------------------------------------
+
+FORMATS = ("csv", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-def as_bytes(chunks: Iterator[bytes]) -> bytes:
-    buffer = io.BytesIO()
-    for chunk in chunks:
-        buffer.write(chunk)
-    return buffer.getvalue()
+def _download(chunks: Iterator[bytes], *, filename: str, fmt: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
+    return streaming_attachment(response, filename=filename)
+
+
+def template_download(obj: MasterDataObject, fmt: str) -> StreamingHttpResponse:
+    chunks = template_xlsx(obj) if fmt == "xlsx" else template_csv(obj)
+    return _download(chunks, filename=f"{obj.name}-template.{fmt}", fmt=fmt)
+
+
+def errors_download(run: MigrationRun, fmt: str) -> StreamingHttpResponse:
+    chunks = errors_xlsx(run) if fmt == "xlsx" else errors_csv(run)
+    return _download(chunks, filename=f"run-{run.pk}-{run.object.name}-errors.{fmt}", fmt=fmt)
+
+
+def records_download(obj: MasterDataObject, fmt: str) -> StreamingHttpResponse:
+    chunks = records_xlsx(obj) if fmt == "xlsx" else records_csv(obj)
+    return _download(chunks, filename=f"{obj.project.code}-{obj.name}.{fmt}", fmt=fmt)

@@ -55,3 +55,41 @@ class StagedRecordFilterSet(SearchFilterMixin, django_filters.FilterSet):
     class Meta:
         model = StagedRecord
         fields = ["project", "object"]
+
+
+# --- the pages' filters (the run page, the records page) ------------------------------------
+
+
+class PageFormMixin:
+    """The filter form styled for ``templates/_filters.html`` (Bootstrap, small)."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+        return form
+
+
+class RunErrorPageFilterSet(PageFormMixin, RowErrorFilterSet):
+    """The run page's row-error filter: ``field`` is chosen among the object's fields."""
+
+    def __init__(self, *args, field_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["field"] = django_filters.ChoiceFilter(
+            field_name="field", label=_("Field"), choices=[(n, n) for n in field_names], empty_label=_("All fields")
+        )
+        self.filters["kind"].label = _("Kind")
+        self.filters["kind"].extra["empty_label"] = _("All kinds")
+
+
+class RecordSearchFilterSet(PageFormMixin, SearchFilterMixin, django_filters.FilterSet):
+    """The records page of one object: search by key."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search key"))
+    search_fields = ("key",)
+
+    class Meta:
+        model = StagedRecord
+        fields = []

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
-from projects.scoping import ProjectScopedModel, ScopedQuerySet
+from projects.scoping import ProjectScopedModel, ScopedQuerySet, VersionedModel
 
 MAX_RUN_WORKERS = 32
 
@@ -30,7 +30,7 @@ __all__ = (
 )
 
 
-class MasterDataObject(ProjectScopedModel):
+class MasterDataObject(VersionedModel, ProjectScopedModel):
     """A kind of master data of one project (products, vendors...), keyed by one field."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="masterdata_objects")
@@ -43,7 +43,6 @@ class MasterDataObject(ProjectScopedModel):
     saved_mapping = models.JSONField(
         _("saved column mapping"), default=dict, blank=True, help_text=_("Normalised header -> field.")
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["project", "load_order", "name"]
@@ -131,7 +130,7 @@ def upload_path(instance, filename):
     return f"datamigration/{instance.project_id}/{filename}"
 
 
-class Upload(ProjectScopedModel):
+class Upload(VersionedModel, ProjectScopedModel):
     """One uploaded file for one object, stored under a generated name, with its mapping."""
 
     class Format(models.TextChoices):
@@ -159,7 +158,6 @@ class Upload(ProjectScopedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from datamigration.models import MasterDataObject, MigrationRun, RowError, RunChunk, StagedRecord, Upload
 from projects.models import Project
+from projects.selectors import get_in_project
 
 
 def ensure_builtin_objects(*, user) -> None:
@@ -33,6 +34,7 @@ def object_list(*, user, project: Project | None = None):
 
 
 def object_get(*, user, project: Project, name: str) -> MasterDataObject:
+    """The project's object ``name`` (objects are named in URLs), among those the user sees; else 404."""
     return get_object_or_404(object_list(user=user, project=project), name=name)
 
 
@@ -84,8 +86,8 @@ def upload_list(*, user, project: Project | None = None):
     return qs.filter(project=project) if project is not None else qs
 
 
-def upload_get(*, user, project: Project, pk: int) -> Upload:
-    return get_object_or_404(upload_list(user=user, project=project), pk=pk)
+def upload_get(*, user, project: Project | None, pk: int) -> Upload:
+    return get_in_project(upload_list(user=user), project=project, pk=pk)
 
 
 def run_list(*, user, project: Project | None = None):
@@ -93,8 +95,8 @@ def run_list(*, user, project: Project | None = None):
     return qs.filter(project=project) if project is not None else qs
 
 
-def run_get(*, user, project: Project, pk: int) -> MigrationRun:
-    return get_object_or_404(run_list(user=user, project=project), pk=pk)
+def run_get(*, user, project: Project | None, pk: int) -> MigrationRun:
+    return get_in_project(run_list(user=user), project=project, pk=pk)
 
 
 def run_by_id(*, run_id: int) -> MigrationRun:

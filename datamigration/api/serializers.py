@@ -12,7 +12,7 @@ from datamigration.models import (
     StagedRecord,
     Upload,
 )
-from projects.api.base import VersionField, project_field
+from projects.api.base import VersionField, project_field, scoped_pk
 
 
 class FieldDefinitionSerializer(serializers.ModelSerializer):
@@ -177,7 +177,7 @@ class MigrationRunSerializer(serializers.ModelSerializer):
 
 
 class MigrationRunInputSerializer(serializers.Serializer):
-    upload = serializers.PrimaryKeyRelatedField(queryset=Upload.objects.none())
+    upload = scoped_pk(Upload)
     mode = serializers.ChoiceField(choices=MigrationRun.Mode.choices, default=MigrationRun.Mode.VALIDATE)
     cycle = serializers.RegexField(r"^(mock[1-9][0-9]?|final)$", default="mock1", max_length=32)
     workers = serializers.IntegerField(
@@ -187,12 +187,6 @@ class MigrationRunInputSerializer(serializers.Serializer):
         help_text="How many workers may process the file's chunks at once (default DATAMIGRATION_RUN_WORKERS; "
         "PostgreSQL only, 1 elsewhere).",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["upload"].queryset = Upload.objects.visible_to(request.user)
 
 
 class RowErrorSerializer(serializers.ModelSerializer):

@@ -2,7 +2,6 @@
 row errors (paginated, filtered, CSV/XLSX download) and staged records.
 """
 
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,13 +20,15 @@ from datamigration.filters import (
     UploadFilterSet,
 )
 from datamigration.models import MasterDataObject, MigrationRun, StagedRecord, Upload
-from projects.api.base import ScopedViewSet
+from projects.api.base import ScopedViewSet, ServiceCreateMixin, ServiceUpdateMixin
 from projects.roles import Capability
 
 C = Capability
 
 
 class CSVRenderer(renderers.BaseRenderer):
+    """Lets ``?format=csv`` through content negotiation; the response is ``exports``' own."""
+
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
@@ -37,7 +38,7 @@ class CSVRenderer(renderers.BaseRenderer):
 
 
 class XLSXRenderer(CSVRenderer):
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    media_type = exports.CONTENT_TYPES["xlsx"]
     format = "xlsx"
     charset = None
 
@@ -46,34 +47,22 @@ DOWNLOAD_RENDERERS = [renderers.JSONRenderer, CSVRenderer, XLSXRenderer]
 FORMAT_PARAM = OpenApiParameter("format", str, enum=["json", "csv", "xlsx"], description="Download as CSV or XLSX.")
 
 
-def download(chunks, filename: str, fmt: str) -> StreamingHttpResponse:
-    content_type = XLSXRenderer.media_type if fmt == "xlsx" else "text/csv; charset=utf-8"
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = exports.content_disposition(filename)
-    return response
-
-
 def _format(request) -> str:
     fmt = request.query_params.get("format", "")
-    return fmt if fmt in ("csv", "xlsx") else ""
+    return fmt if fmt in exports.FORMATS else ""
 
 
-class MasterDataObjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Master data objects of your projects with their fields and rules (built-ins included)."""
+class MasterDataObjectViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Master data objects of your projects with their fields and rules (built-ins included).
+    POST defines a new object for a project (EDIT: consultants and PMs)."""
 
     queryset = MasterDataObject.objects.all()
     serializer_class = s.MasterDataObjectSerializer
+    input_serializer_class = s.MasterDataObjectInputSerializer
+    write_services = {"create": services.object_create}
     filterset_class = MasterDataObjectFilterSet
     ordering_fields = ["load_order", "name"]
     capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "template": C.VIEW, "fields": C.VIEW}
-
-    @extend_schema(request=s.MasterDataObjectInputSerializer, responses={201: s.MasterDataObjectSerializer})
-    def create(self, request):
-        """Define a new object for a project (EDIT: consultants and PMs)."""
-        serializer = s.MasterDataObjectInputSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        obj = services.object_create(by=request.user, **serializer.validated_data)
-        return Response(s.MasterDataObjectSerializer(obj).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.FieldDefinitionInputSerializer, responses={201: s.FieldDefinitionSerializer})
     @action(detail=True, methods=["post"])
@@ -100,18 +89,19 @@ class MasterDataObjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def template(self, request, pk=None):
         """The object's template: CSV (header + example) or XLSX (with a rules sheet)."""
         obj = self.get_object()
-        fmt = _format(request) or "csv"
-        chunks = exports.template_xlsx(obj) if fmt == "xlsx" else exports.template_csv(obj)
-        return download(chunks, f"{obj.name}-template.{fmt}", fmt)
+        return exports.template_download(obj, _format(request) or "csv")
 
 
-class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class UploadViewSet(ServiceUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Uploaded files. POST multipart (project, object, file[, encoding, sheet, header_row]);
     PATCH ``mapping`` (column -> field) with the ``version`` you read."""
 
     queryset = Upload.objects.all()
     select_related = ("project", "object", "uploaded_by")
     serializer_class = s.UploadSerializer
+    update_serializer_class = s.UploadMappingSerializer
+    write_services = {"update": services.upload_update_mapping}
+    service_object = "upload"
     filterset_class = UploadFilterSet
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     ordering_fields = ["created_at", "original_name"]
@@ -145,33 +135,31 @@ class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             return Response({"file": [exc.message]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         return Response(s.UploadSerializer(upload).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.UploadMappingSerializer, responses={200: s.UploadSerializer})
-    def partial_update(self, request, pk=None):
-        upload = self.get_object()
-        serializer = s.UploadMappingSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        upload = services.upload_update_mapping(upload=upload, by=request.user, **serializer.validated_data)
-        return Response(s.UploadSerializer(upload).data)
+    def get_update_serializer(self, *args, **kwargs):
+        kwargs["partial"] = False  # the whole mapping, every time
+        return super().get_update_serializer(*args, **kwargs)
 
 
-class MigrationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class MigrationRunViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Validation and load runs. POST starts one (202, ``Location`` = its URL); GET shows
     status and progress; ``cancel`` stops it within seconds; ``errors`` lists row errors."""
 
     queryset = MigrationRun.objects.all()
     select_related = ("project", "object", "started_by")
     serializer_class = s.MigrationRunSerializer
+    input_serializer_class = s.MigrationRunInputSerializer
+    write_services = {"create": services.migration_run_start}
     filterset_class = MigrationRunFilterSet
     ordering_fields = ["created_at", "status", "cycle"]
     capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "cancel": C.VIEW, "errors": C.VIEW}
 
     @extend_schema(request=s.MigrationRunInputSerializer, responses={202: s.MigrationRunSerializer})
     def create(self, request):
-        serializer = s.MigrationRunInputSerializer(data=request.data, context=self.get_serializer_context())
+        serializer = self.get_input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        run = services.migration_run_start(by=request.user, **serializer.validated_data)
+        run = self.perform_service_create(serializer.validated_data)
         url = reverse("datamigration-api:run-detail", args=[run.pk])
-        return Response(s.MigrationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
+        return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
 
     @extend_schema(request=None, responses={200: s.MigrationRunSerializer})
     @action(detail=True, methods=["post"])
@@ -194,8 +182,7 @@ class MigrationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         run = self.get_object()
         fmt = _format(request)
         if fmt:
-            chunks = exports.errors_xlsx(run) if fmt == "xlsx" else exports.errors_csv(run)
-            return download(chunks, f"run-{run.pk}-{run.object.name}-errors.{fmt}", fmt)
+            return exports.errors_download(run, fmt)
         errors = RowErrorFilterSet(request.query_params, queryset=selectors.row_error_list(run=run)).qs
         page = self.paginate_queryset(errors)
         return self.get_paginated_response(s.RowErrorSerializer(page, many=True).data)
@@ -223,6 +210,4 @@ class StagedRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         obj = selectors.visible_object(user=request.user, project_code=code, name=name)
         if obj is None:
             return Response({"detail": "Name a project and an object you can see."}, status=status.HTTP_404_NOT_FOUND)
-        fmt = _format(request) or "csv"
-        chunks = exports.records_xlsx(obj) if fmt == "xlsx" else exports.records_csv(obj)
-        return download(chunks, f"{obj.project.code}-{obj.name}.{fmt}", fmt)
+        return exports.records_download(obj, _format(request) or "csv")

@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from datamigration.models import MigrationRun, Upload
+from datamigration.services import UPLOAD_TYPES
 from datamigration.tests.factories import csv_bytes, execute, expected_errors
+from projects.files import UPLOAD_BAD_TYPE, UPLOAD_EMPTY, UPLOAD_TOO_LARGE
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +127,12 @@ def _zip(entries: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
     return buffer.getvalue()
 
 
+def bad_type(ext: str) -> str:
+    return UPLOAD_BAD_TYPE.format(ext=ext, allowed=", ".join(sorted(UPLOAD_TYPES)))
+
+
 BAD_INPUTS = [
-    ("empty.csv", b"", "The file is empty."),
+    ("empty.csv", b"", UPLOAD_EMPTY),
     ("header.csv", b"code,name\r\n", "The file has a header row but no data rows."),
     ("binary.csv", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" * 50, "This does not look like a text (CSV) file"),
     ("corrupt.xlsx", b"PK\x03\x04 not really a zip", "This is not a valid XLSX workbook"),
@@ -136,8 +142,10 @@ BAD_INPUTS = [
         _zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"<a>" + b"0" * 20_000_000 + b"</a>"}),
         "This workbook expands to too much data",
     ),
-    ("macro.xlsm", _zip({"xl/workbook.xml": b"<workbook/>", "xl/vbaProject.bin": b"x"}), "Macro-enabled workbooks"),
-    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "Only CSV and XLSX files are accepted."),
+    ("macro.xlsx", _zip({"xl/workbook.xml": b"<workbook/>", "xl/vbaProject.bin": b"x"}), "Macro-enabled workbooks"),
+    ("macro.xlsm", _zip({"xl/workbook.xml": b"<workbook/>", "xl/vbaProject.bin": b"x"}), bad_type(".xlsm")),
+    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, bad_type(".png")),
+    ("products", b"code,name\r\nA,a\r\n", bad_type("(none)")),
 ]
 
 
@@ -161,7 +169,7 @@ def test_a_file_over_the_size_limit_answers_413(project, key_user, api_client_fo
     response = post_file(api_client_for(key_user), project, "uom", content)
 
     assert response.status_code == 413
-    assert response.json()["file"] == ["The file is larger than the limit of 1 MB."]
+    assert response.json()["file"] == [UPLOAD_TOO_LARGE.format(size="1.1", limit="1")]
     assert not Upload.objects.exists()
 
 
@@ -280,6 +288,30 @@ def test_template_and_records_exports(project, consultant, api_client_for):
     export = client.get(reverse("datamigration-api:record-export"), {"project": project.code, "object": "uom"})
     assert export.status_code == 200
     assert b"".join(export.streaming_content)[3:].decode().splitlines() == ["code,name"]
+
+
+def test_downloads_carry_the_shared_download_headers(project, consultant, api_client_for):
+    client = api_client_for(consultant)
+    upload = post_file(client, project, "uom", csv_bytes([["code", "name"], ["", "Hộp"]])).json()
+    run = execute(MigrationRun.objects.get(pk=start(client, upload["id"]).json()["id"]))
+    pk = client.get(reverse("datamigration-api:object-list"), {"project": project.code, "name": "uom"}).json()
+    pk = pk["results"][0]["id"]
+
+    downloads = {
+        "uom-template.csv": client.get(reverse("datamigration-api:object-template", args=[pk]), {"format": "csv"}),
+        f"run-{run.pk}-uom-errors.xlsx": client.get(
+            reverse("datamigration-api:run-errors", args=[run.pk]), {"format": "xlsx"}
+        ),
+        f"{project.code}-uom.csv": client.get(
+            reverse("datamigration-api:record-export"), {"project": project.code, "object": "uom"}
+        ),
+    }
+
+    for filename, response in downloads.items():
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == "sandbox"
 
 
 @pytest.mark.parametrize(

@@ -66,13 +66,13 @@ def test_key_user_validates_from_the_portal_and_consultant_loads(browser, team, 
 @pytest.mark.worker
 @pytest.mark.postgres
 def test_consultant_loads_a_file_split_across_two_real_workers(browser, team, md_dir, manifest, celery_worker_process):
-    from datamigration.tests.factories import expected_errors, run_file
+    from datamigration.tests.factories import MigrationRunFactory, expected_errors
     from datamigration.tests.test_worker import SLOW_CHUNKS
 
     project = team
     bob = project.memberships.get(role=Role.CONSULTANT).user
     for name in ("uom", "tax_codes", "vendors"):
-        run_file(project, name, md_dir / f"{name}.csv", by=bob)
+        MigrationRunFactory(project=project, object_name=name, content=md_dir / f"{name}.csv", by=bob)
     for name in ("split-a", "split-b"):
         celery_worker_process(queues="migrations,default", name=name, extra_env=SLOW_CHUNKS)
     page = browser.page

@@ -8,13 +8,13 @@ from django.utils import timezone
 from datamigration import services
 from datamigration.models import MigrationRun, RowError, RunChunk, StagedRecord
 from datamigration.tests.factories import (
+    MasterDataObjectFactory,
+    MigrationRunFactory,
+    UploadFactory,
     csv_bytes,
     execute,
     expected_errors,
-    obj,
     reported_errors,
-    run_file,
-    upload_bytes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +24,16 @@ S = MigrationRun.Status
 
 def _load_dependencies(project, md_dir, by):
     for name in ("uom", "tax_codes", "vendors"):
-        run = run_file(project, name, md_dir / f"{name}.csv", by=by)
+        run = MigrationRunFactory(project=project, object_name=name, content=md_dir / f"{name}.csv", by=by)
         assert run.status == S.SUCCEEDED, run.message
 
 
 @pytest.mark.parametrize("name", ["products", "vendors", "customers", "chart_of_accounts"])
 def test_validation_reports_exactly_the_manifest_errors(project, consultant, md_dir, manifest, name):
     _load_dependencies(project, md_dir, consultant)
-    run = run_file(project, name, md_dir / f"{name}.csv", by=consultant, mode="validate")
+    run = MigrationRunFactory(
+        project=project, object_name=name, content=md_dir / f"{name}.csv", by=consultant, mode="validate"
+    )
 
     expected = expected_errors(manifest, f"{name}.csv")
     assert run.status == S.SUCCEEDED, run.message
@@ -46,20 +48,24 @@ def test_validate_only_stages_nothing(project, key_user, consultant, md_dir):
     _load_dependencies(project, md_dir, consultant)
     before = StagedRecord.objects.filter(project=project).count()
 
-    run = run_file(project, "products", md_dir / "products.csv", by=key_user, mode="validate")
+    run = MigrationRunFactory(
+        project=project, object_name="products", content=md_dir / "products.csv", by=key_user, mode="validate"
+    )
 
     assert run.status == S.SUCCEEDED
     assert StagedRecord.objects.filter(project=project).count() == before
-    assert not StagedRecord.objects.filter(object=obj(project, "products")).exists()
+    assert not StagedRecord.objects.filter(object=MasterDataObjectFactory(project=project, name="products")).exists()
 
 
 def test_load_stages_every_valid_row_and_a_second_load_changes_nothing(project, consultant, md_dir, manifest):
     _load_dependencies(project, md_dir, consultant)
-    first = run_file(project, "products", md_dir / "products.csv", by=consultant)
-    products = StagedRecord.objects.filter(object=obj(project, "products"))
+    first = MigrationRunFactory(project=project, object_name="products", content=md_dir / "products.csv", by=consultant)
+    products = StagedRecord.objects.filter(object=MasterDataObjectFactory(project=project, name="products"))
     snapshot = dict(products.values_list("key", "updated_at"))
 
-    second = run_file(project, "products", md_dir / "products.csv", by=consultant, cycle="mock2")
+    second = MigrationRunFactory(
+        project=project, object_name="products", content=md_dir / "products.csv", by=consultant, cycle="mock2"
+    )
 
     bad = {row for row, _, _ in expected_errors(manifest, "products.csv")}
     assert first.inserted_rows == manifest["rows"]["products.csv"] - len(bad) == products.count()
@@ -71,14 +77,26 @@ def test_load_stages_every_valid_row_and_a_second_load_changes_nothing(project, 
 
 def test_corrected_file_updates_only_what_changed(project, consultant):
     header = ["code", "name"]
-    run_file(project, "uom", csv_bytes([header, ["PCS", "Cái"], ["KG", "Kilôgam"]]), by=consultant)
+    MigrationRunFactory(
+        project=project,
+        object_name="uom",
+        content=csv_bytes([header, ["PCS", "Cái"], ["KG", "Kilôgam"]]),
+        by=consultant,
+    )
 
-    run = run_file(
-        project, "uom", csv_bytes([header, ["PCS", "Chiếc"], ["KG", "Kilôgam"], ["M", "Mét"]]), by=consultant
+    run = MigrationRunFactory(
+        project=project,
+        object_name="uom",
+        content=csv_bytes([header, ["PCS", "Chiếc"], ["KG", "Kilôgam"], ["M", "Mét"]]),
+        by=consultant,
     )
 
     assert (run.inserted_rows, run.updated_rows, run.unchanged_rows) == (1, 1, 1)
-    records = dict(StagedRecord.objects.filter(object=obj(project, "uom")).values_list("key", "data"))
+    records = dict(
+        StagedRecord.objects.filter(object=MasterDataObjectFactory(project=project, name="uom")).values_list(
+            "key", "data"
+        )
+    )
     assert records["PCS"] == {"code": "PCS", "name": "Chiếc"}
 
 
@@ -89,26 +107,37 @@ def test_vietnamese_text_round_trips_byte_for_byte(project, consultant, client):
     nfd = __import__("unicodedata").normalize("NFD", nfc)
     content = csv_bytes([["code", "name"], ["HOP", nfd], ["DOI", nfc]])
 
-    run = run_file(project, "uom", content, by=consultant)
+    run = MigrationRunFactory(project=project, object_name="uom", content=content, by=consultant)
 
     assert run.status == S.SUCCEEDED
-    names = dict(StagedRecord.objects.filter(object=obj(project, "uom")).values_list("key", "data__name"))
+    names = dict(
+        StagedRecord.objects.filter(object=MasterDataObjectFactory(project=project, name="uom")).values_list(
+            "key", "data__name"
+        )
+    )
     assert names == {"HOP": nfc, "DOI": nfc}
-    exported = b"".join(exports.records_csv(obj(project, "uom")))
+    exported = b"".join(exports.records_csv(MasterDataObjectFactory(project=project, name="uom")))
     assert exported.startswith(b"\xef\xbb\xbf")
     assert exported[3:].decode("utf-8").splitlines() == ["code,name", f"DOI,{nfc}", f"HOP,{nfc}"]
     # and back in: the exported files (CSV and XLSX) load with nothing to change
-    again = run_file(project, "uom", exported, by=consultant)
+    again = MigrationRunFactory(project=project, object_name="uom", content=exported, by=consultant)
     assert (again.inserted_rows, again.updated_rows, again.unchanged_rows) == (0, 0, 2)
-    workbook = b"".join(exports.records_xlsx(obj(project, "uom")))
-    from_xlsx = run_file(project, "uom", workbook, by=consultant, filename="uom.xlsx", cycle="mock2")
+    workbook = b"".join(exports.records_xlsx(MasterDataObjectFactory(project=project, name="uom")))
+    from_xlsx = MigrationRunFactory(
+        project=project,
+        object_name="uom",
+        content=workbook,
+        by=consultant,
+        upload__original_name="uom.xlsx",
+        cycle="mock2",
+    )
     assert (from_xlsx.inserted_rows, from_xlsx.updated_rows, from_xlsx.unchanged_rows) == (0, 0, 2)
 
 
 def test_duplicate_keys_are_reported_on_the_later_rows(project, consultant):
     content = csv_bytes([["code", "name"], ["A", "1"], ["B", "2"], ["A", "3"], ["A", "4"]])
 
-    run = run_file(project, "uom", content, by=consultant, mode="validate")
+    run = MigrationRunFactory(project=project, object_name="uom", content=content, by=consultant, mode="validate")
 
     assert reported_errors(run) == {(3, "code", "duplicate"), (4, "code", "duplicate")}
     assert RowError.objects.get(run=run, row=3).message == "Repeats the key of row 1."
@@ -116,8 +145,11 @@ def test_duplicate_keys_are_reported_on_the_later_rows(project, consultant):
 
 def test_same_file_parent_reference_and_staged_parent(project, consultant):
     header = ["code", "name", "parent_code", "type", "level", "reconcile"]
-    run_file(
-        project, "chart_of_accounts", csv_bytes([header, ["111", "Tiền mặt", "", "asset", "1", "false"]]), by=consultant
+    MigrationRunFactory(
+        project=project,
+        object_name="chart_of_accounts",
+        content=csv_bytes([header, ["111", "Tiền mặt", "", "asset", "1", "false"]]),
+        by=consultant,
     )
     content = csv_bytes(
         [
@@ -129,14 +161,16 @@ def test_same_file_parent_reference_and_staged_parent(project, consultant):
         ]
     )
 
-    run = run_file(project, "chart_of_accounts", content, by=consultant)
+    run = MigrationRunFactory(project=project, object_name="chart_of_accounts", content=content, by=consultant)
 
     assert reported_errors(run) == {(4, "parent_code", "reference")}
     assert run.inserted_rows == 3
 
 
 def test_cancel_of_a_queued_run_is_immediate(project, key_user):
-    upload = upload_bytes(project, "uom", csv_bytes([["code", "name"], ["A", "a"]]), by=key_user)
+    upload = UploadFactory(
+        project=project, object_name="uom", content=csv_bytes([["code", "name"], ["A", "a"]]), uploaded_by=key_user
+    )
     run = services.migration_run_start(upload=upload, by=key_user, mode="validate")
 
     run = services.migration_run_cancel(run=run, by=key_user)
@@ -149,7 +183,9 @@ def test_cancel_of_a_queued_run_is_immediate(project, key_user):
 def test_cancel_requested_stops_a_running_load_and_stages_nothing(project, consultant, md_dir, settings):
     settings.DATAMIGRATION_CHUNK_ROWS = 100
     _load_dependencies(project, md_dir, consultant)
-    upload = upload_bytes(project, "products", (md_dir / "products.csv").read_bytes(), by=consultant)
+    upload = UploadFactory(
+        project=project, object_name="products", content=(md_dir / "products.csv").read_bytes(), uploaded_by=consultant
+    )
     run = services.migration_run_start(upload=upload, by=consultant, mode="load")
     claimed, token = services.migration_run_claim(run_id=run.pk, worker="w")
     MigrationRun.objects.filter(pk=run.pk).update(cancel_requested=True)
@@ -157,7 +193,7 @@ def test_cancel_requested_stops_a_running_load_and_stages_nothing(project, consu
     run = services.migration_run_execute(run=claimed, token=token)
 
     assert run.status == S.CANCELLED
-    assert not StagedRecord.objects.filter(object=obj(project, "products")).exists()
+    assert not StagedRecord.objects.filter(object=MasterDataObjectFactory(project=project, name="products")).exists()
 
 
 def test_a_resumed_run_ends_like_an_uninterrupted_one(project, consultant, md_dir, settings, monkeypatch):
@@ -166,7 +202,9 @@ def test_a_resumed_run_ends_like_an_uninterrupted_one(project, consultant, md_di
     settings.DATAMIGRATION_CHUNK_ROWS = 300
     settings.DATAMIGRATION_LEASE_SECONDS = 1
     _load_dependencies(project, md_dir, consultant)
-    upload = upload_bytes(project, "products", (md_dir / "products.csv").read_bytes(), by=consultant)
+    upload = UploadFactory(
+        project=project, object_name="products", content=(md_dir / "products.csv").read_bytes(), uploaded_by=consultant
+    )
     run = services.migration_run_start(upload=upload, by=consultant, mode="load")
     claimed, token = services.migration_run_claim(run_id=run.pk, worker="doomed")
     real_commit = sequential.commit_chunk
@@ -188,8 +226,14 @@ def test_a_resumed_run_ends_like_an_uninterrupted_one(project, consultant, md_di
     assert resumed.status == S.SUCCEEDED
     assert resumed.deliveries == 2
     assert list(RunChunk.objects.filter(run=run).values_list("chunk_no", flat=True)) == list(range(7))
-    staged = dict(StagedRecord.objects.filter(object=obj(project, "products")).values_list("key", "checksum"))
-    reference = run_file(project, "products", md_dir / "products.csv", by=consultant, cycle="mock2")
+    staged = dict(
+        StagedRecord.objects.filter(object=MasterDataObjectFactory(project=project, name="products")).values_list(
+            "key", "checksum"
+        )
+    )
+    reference = MigrationRunFactory(
+        project=project, object_name="products", content=md_dir / "products.csv", by=consultant, cycle="mock2"
+    )
     assert reference.unchanged_rows == len(staged) == resumed.inserted_rows
     assert RowError.objects.filter(run=resumed).count() == RowError.objects.filter(run=reference).count()
 
@@ -197,7 +241,9 @@ def test_a_resumed_run_ends_like_an_uninterrupted_one(project, consultant, md_di
 def test_a_replayed_chunk_is_a_no_op(project, consultant):
     from datamigration.engine import chunks, plan, staging
 
-    upload = upload_bytes(project, "uom", csv_bytes([["code", "name"], ["A", "a"]]), by=consultant)
+    upload = UploadFactory(
+        project=project, object_name="uom", content=csv_bytes([["code", "name"], ["A", "a"]]), uploaded_by=consultant
+    )
     run = services.migration_run_start(upload=upload, by=consultant, mode="load")
     claimed, token = services.migration_run_claim(run_id=run.pk, worker="w")
     run_plan = plan.build_plan(claimed, ["code", "name"])
@@ -214,7 +260,9 @@ def test_a_chunk_of_a_split_run_taken_over_from_a_stalled_worker_commits_once(pr
     from datamigration.engine import chunks, ledger, plan, spool, staging
 
     settings.DATAMIGRATION_LEASE_SECONDS = 60
-    upload = upload_bytes(project, "uom", csv_bytes([["code", "name"], ["A", "a"]]), by=consultant)
+    upload = UploadFactory(
+        project=project, object_name="uom", content=csv_bytes([["code", "name"], ["A", "a"]]), uploaded_by=consultant
+    )
     run = services.migration_run_start(upload=upload, by=consultant, mode="load", workers=2)
     claimed, token = services.migration_run_claim(run_id=run.pk, worker="w")
     run_plan = plan.build_plan(claimed, ["code", "name"])
@@ -240,7 +288,9 @@ def test_a_chunk_of_a_split_run_taken_over_from_a_stalled_worker_commits_once(pr
 def test_a_second_load_of_the_same_object_while_one_is_active_is_refused(project, consultant):
     from erpimpl.errors import ConflictError
 
-    upload = upload_bytes(project, "uom", csv_bytes([["code", "name"], ["A", "a"]]), by=consultant)
+    upload = UploadFactory(
+        project=project, object_name="uom", content=csv_bytes([["code", "name"], ["A", "a"]]), uploaded_by=consultant
+    )
     first = services.migration_run_start(upload=upload, by=consultant, mode="load")
 
     with pytest.raises(ConflictError) as exc:
@@ -252,7 +302,9 @@ def test_a_second_load_of_the_same_object_while_one_is_active_is_refused(project
 def test_a_delivery_while_another_worker_holds_the_lease_looks_again_later(project, consultant, monkeypatch):
     from datamigration import tasks
 
-    upload = upload_bytes(project, "uom", csv_bytes([["code", "name"], ["A", "a"]]), by=consultant)
+    upload = UploadFactory(
+        project=project, object_name="uom", content=csv_bytes([["code", "name"], ["A", "a"]]), uploaded_by=consultant
+    )
     run = services.migration_run_start(upload=upload, by=consultant, mode="validate")
     services.migration_run_claim(run_id=run.pk, worker="alive")
     later = []
@@ -284,7 +336,9 @@ def test_the_management_command_runs_inline_and_ends_with_a_result_line(project,
 def test_a_project_with_master_data_can_be_deleted(project, pm, consultant):
     from projects import services as project_services
 
-    run_file(project, "uom", csv_bytes([["code", "name"], ["PCS", "Cái"]]), by=consultant)
+    MigrationRunFactory(
+        project=project, object_name="uom", content=csv_bytes([["code", "name"], ["PCS", "Cái"]]), by=consultant
+    )
 
     project_services.project_delete(project=project, by=pm)
 

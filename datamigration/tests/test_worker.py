@@ -17,7 +17,12 @@ from django.utils import timezone
 
 from datamigration import conf, services
 from datamigration.models import MigrationRun, RunChunk, StagedRecord
-from datamigration.tests.factories import expected_errors, obj, run_file, upload_path
+from datamigration.tests.factories import (
+    MasterDataObjectFactory,
+    MigrationRunFactory,
+    UploadFactory,
+    expected_errors,
+)
 
 SLOW_CHUNKS = {
     "DATAMIGRATION_CHUNK_ROWS": "50",
@@ -46,8 +51,13 @@ def start_worker(celery_worker_process):
 @pytest.fixture
 def products_upload(project, consultant, md_dir):
     for name in ("uom", "tax_codes", "vendors"):
-        assert run_file(project, name, md_dir / f"{name}.csv", by=consultant).status == "succeeded"
-    return upload_path(project, "products", md_dir / "products.csv", by=consultant)
+        assert (
+            MigrationRunFactory(project=project, object_name=name, content=md_dir / f"{name}.csv", by=consultant).status
+            == "succeeded"
+        )
+    return UploadFactory(
+        project=project, object_name="products", content=md_dir / "products.csv", uploaded_by=consultant
+    )
 
 
 def _wait(predicate, timeout: float, what: str, worker=None):
@@ -74,12 +84,14 @@ def _assert_like_an_uninterrupted_load(project, consultant, md_dir, manifest, fi
     bad = expected_errors(manifest, "products.csv")
     assert set(finished.row_errors.values_list("row", "field", "kind")) == bad
     assert finished.row_errors.count() == len(bad)
-    staged = StagedRecord.objects.filter(object=obj(project, "products"))
+    staged = StagedRecord.objects.filter(object=MasterDataObjectFactory(project=project, name="products"))
     assert staged.count() == 2000 - len({row for row, _, _ in bad}) == finished.inserted_rows
     chunks = list(RunChunk.objects.filter(run=finished).values_list("chunk_no", flat=True))
     assert chunks == list(range(len(chunks)))
     assert sum(RunChunk.objects.filter(run=finished).values_list("rows", flat=True)) == 2000
-    again = run_file(project, "products", md_dir / "products.csv", by=consultant, cycle="mock2")
+    again = MigrationRunFactory(
+        project=project, object_name="products", content=md_dir / "products.csv", by=consultant, cycle="mock2"
+    )
     assert (again.inserted_rows, again.updated_rows, again.unchanged_rows) == (0, 0, staged.count())
     assert again.loaded_checksum == finished.loaded_checksum
 
@@ -201,6 +213,6 @@ def test_a_running_load_is_cancelled_on_every_worker_and_stages_nothing(
 
     assert finished.status == "cancelled"
     assert finished.processed_rows < 2000
-    assert not StagedRecord.objects.filter(object=obj(project, "products")).exists()
+    assert not StagedRecord.objects.filter(object=MasterDataObjectFactory(project=project, name="products")).exists()
     assert _staging_gone(finished)
     assert not conf.spool_dir().joinpath(str(run.pk)).exists()
