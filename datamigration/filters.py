@@ -60,19 +60,7 @@ class StagedRecordFilterSet(SearchFilterMixin, django_filters.FilterSet):
 # --- the pages' filters (the run page, the records page) ------------------------------------
 
 
-class PageFormMixin:
-    """The filter form styled for ``templates/_filters.html`` (Bootstrap, small)."""
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
-            field.widget.attrs.setdefault("class", css)
-        return form
-
-
-class RunErrorPageFilterSet(PageFormMixin, RowErrorFilterSet):
+class RunErrorPageFilterSet(RowErrorFilterSet):
     """The run page's row-error filter: ``field`` is chosen among the object's fields."""
 
     def __init__(self, *args, field_names=(), **kwargs):
@@ -84,7 +72,7 @@ class RunErrorPageFilterSet(PageFormMixin, RowErrorFilterSet):
         self.filters["kind"].extra["empty_label"] = _("All kinds")
 
 
-class RecordSearchFilterSet(PageFormMixin, SearchFilterMixin, django_filters.FilterSet):
+class RecordSearchFilterSet(SearchFilterMixin, django_filters.FilterSet):
     """The records page of one object: search by key."""
 
     q = django_filters.CharFilter(method="search", label=_("Search key"))

@@ -2,7 +2,7 @@
 
 Services raise these; views turn them into form errors, the API into JSON:
 ``DomainError`` → 400 with a message (and field messages when known),
-``ConflictError`` → 409 (a stale ``version``), Django's ``ValidationError`` → 400 with
+``ConflictError`` → 409 (a stale ``version``), ``PayloadTooLarge`` → 413, Django's ``ValidationError`` → 400 with
 field messages, so the API, the forms and the imports give the same answer.
 """
 
@@ -25,6 +25,10 @@ class ConflictError(DomainError):
     """The record changed since the caller read it (optimistic concurrency)."""
 
 
+class PayloadTooLarge(DomainError):
+    """An uploaded file is over its size limit (the API answers 413 on the field)."""
+
+
 STALE_VERSION = (
     "This record was changed by someone else (now at version {current}). Reload it and apply your change again."
 )
@@ -33,6 +37,8 @@ STALE_VERSION = (
 def api_exception_handler(exc, context):
     if isinstance(exc, ConflictError):
         return Response({"detail": exc.message, "code": "conflict"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, PayloadTooLarge):
+        return Response({exc.field or "detail": [exc.message]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, DomainError):
         body = {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)

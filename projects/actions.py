@@ -95,6 +95,7 @@ class ServiceActionView(ProjectAccessMixin, View):
     http_method_names = ["post"]
     form_class: type[forms.BaseForm] | None = None
     success_message: str = ""
+    message_level: int = messages.SUCCESS
     partial_template: str | None = None
 
     def get_object(self):
@@ -139,7 +140,7 @@ class ServiceActionView(ProjectAccessMixin, View):
             return render(request, self.partial_template, context)
         if ok:
             if message:
-                messages.success(request, message)
+                messages.add_message(request, self.message_level, message)
         else:
             errors_to_messages(request, form)
         return redirect(safe_next(request, self.get_success_url(result if ok else None)))

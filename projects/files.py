@@ -24,7 +24,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from erpimpl.errors import DomainError
+from erpimpl.errors import DomainError, PayloadTooLarge
 
 UPLOAD_EMPTY = N_("The file is empty.")
 UPLOAD_TOO_LARGE = N_("The file is {size} MB; the limit is {limit} MB.")
@@ -43,6 +43,9 @@ ARCHIVE_MAX_RATIO = 200
 
 ZIP_MAGIC = (b"PK\x03\x04",)
 TEXT = None  # accepted leading bytes ``None``: UTF-8 text without NUL bytes
+#: Accepted leading bytes: any. For a caller whose own reader checks the content more
+#: strictly than sniffing can (master data: encodings, its own zip limits).
+CONTENT_CHECKED_BY_READER = (b"",)
 
 #: extension → (content type, accepted leading bytes or ``TEXT``)
 KNOWN_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
@@ -114,6 +117,11 @@ def _archive_problem(upload, ext: str) -> str | None:
     return None
 
 
+def too_large(size: int, limit: int, *, field: str = "file") -> PayloadTooLarge:
+    """The refusal of a file of ``size`` bytes over ``limit`` (the API answers 413)."""
+    return PayloadTooLarge(_(UPLOAD_TOO_LARGE).format(size=f"{size / MB:.1f}", limit=f"{limit / MB:.0f}"), field=field)
+
+
 def validate_upload(upload, *, types, max_bytes: int = DEFAULT_MAX_BYTES, field: str = "file") -> CheckedUpload:
     """Check an uploaded file; raise ``DomainError(field=field)`` with the first problem."""
     name = os.path.basename((getattr(upload, "name", "") or "").replace("\\", "/")).strip() or "file"
@@ -125,9 +133,7 @@ def validate_upload(upload, *, types, max_bytes: int = DEFAULT_MAX_BYTES, field:
     if size == 0:
         raise DomainError(_(UPLOAD_EMPTY), field=field)
     if size > max_bytes:
-        raise DomainError(
-            _(UPLOAD_TOO_LARGE).format(size=f"{size / MB:.1f}", limit=f"{max_bytes / MB:.0f}"), field=field
-        )
+        raise too_large(size, max_bytes, field=field)
     content_type, magic = types[ext]
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
@@ -135,7 +141,7 @@ def validate_upload(upload, *, types, max_bytes: int = DEFAULT_MAX_BYTES, field:
     matches = _text_ok(head) if magic is TEXT else any(head.startswith(m) for m in magic)
     if not matches:
         raise DomainError(_(UPLOAD_CONTENT_MISMATCH).format(ext=ext), field=field)
-    if magic == ZIP_MAGIC:
+    if magic == ZIP_MAGIC:  # a container: could it blow up when unpacked?
         problem = _archive_problem(upload, ext)
         if problem:
             raise DomainError(_(UPLOAD_UNSAFE_ARCHIVE).format(reason=problem), field=field)

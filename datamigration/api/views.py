@@ -120,19 +120,16 @@ class UploadViewSet(ServiceUpdateMixin, mixins.ListModelMixin, mixins.RetrieveMo
             obj = selectors.object_by_name(project=project, name=data["object"])
         if obj is None:
             raise serializers.ValidationError({"object": [f"No object {data['object']!r} in this project."]})
-        try:
-            upload = services.upload_create(
-                project=project,
-                object=obj,
-                by=request.user,
-                file=data["file"],
-                original_name=data["file"].name,
-                encoding=data["encoding"],
-                sheet=data["sheet"],
-                header_row=data["header_row"],
-            )
-        except services.UploadTooLarge as exc:
-            return Response({"file": [exc.message]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        upload = services.upload_create(
+            project=project,
+            object=obj,
+            by=request.user,
+            file=data["file"],
+            original_name=data["file"].name,
+            encoding=data["encoding"],
+            sheet=data["sheet"],
+            header_row=data["header_row"],
+        )
         return Response(s.UploadSerializer(upload).data, status=status.HTTP_201_CREATED)
 
     def get_update_serializer(self, *args, **kwargs):

@@ -9,14 +9,13 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from datamigration import conf, readers
 from datamigration.models import MasterDataObject, Upload
 from datamigration.services.objects import REFERENCE_OTHER_PROJECT
 from erpimpl.errors import DomainError
 from projects.audit import audited
-from projects.files import MB, UPLOAD_TOO_LARGE, validate_upload
+from projects.files import CONTENT_CHECKED_BY_READER, too_large, validate_upload
 from projects.models import Project
 from projects.roles import Capability, require
 from projects.updating import apply_update
@@ -27,7 +26,6 @@ __all__ = [
     "UPLOAD_TYPES",
     "UNKNOWN_COLUMN",
     "UNKNOWN_FIELD",
-    "UploadTooLarge",
     "guess_mapping",
     "mapping_problems",
     "upload_create",
@@ -41,26 +39,17 @@ BAD_HEADER_ROW = "The header row must be 1 or more."
 
 
 #: The door's type table for ``projects.files.validate_upload`` (empty file, size,
-#: extension). The leading bytes are not matched there (``b""`` matches any): the content
+#: extension). The leading bytes are not matched there (``CONTENT_CHECKED_BY_READER``): the content
 #: check is ``readers``, stricter than the shared sniffing for these files — it detects a
 #: CSV's encoding (UTF-8, UTF-16, Windows-1258/1252) and delimiter and refuses binary data,
 #: and checks an XLSX for encryption, macros and this app's zip-bomb limits (configurable,
 #: ratio 100:1) with messages that say what to do.
 UPLOAD_TYPES = {
-    ".csv": ("text/csv", (b"",)),
-    ".txt": ("text/plain", (b"",)),
-    ".tsv": ("text/tab-separated-values", (b"",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"",)),
+    ".csv": ("text/csv", CONTENT_CHECKED_BY_READER),
+    ".txt": ("text/plain", CONTENT_CHECKED_BY_READER),
+    ".tsv": ("text/tab-separated-values", CONTENT_CHECKED_BY_READER),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", CONTENT_CHECKED_BY_READER),
 }
-
-
-class UploadTooLarge(DomainError):
-    """The file exceeds the configured size limit (the API answers 413)."""
-
-
-def _too_large(size: int, limit: int) -> UploadTooLarge:
-    message = _(UPLOAD_TOO_LARGE).format(size=f"{size / MB:.1f}", limit=f"{limit / MB:.0f}")
-    return UploadTooLarge(message, field="file")
 
 
 def _normalised_fields(obj: MasterDataObject) -> dict[str, str]:
@@ -129,9 +118,7 @@ def upload_create(
     limit = conf.max_upload_bytes()
     original_name = Path(str(original_name or "upload.csv")).name[-200:] or "upload.csv"
     named = File(file, name=original_name)  # the name the user gave, whatever the file object is
-    if named.size > limit:  # first, and apart: the API answers 413
-        raise _too_large(named.size, limit)
-    validate_upload(named, types=UPLOAD_TYPES, max_bytes=limit)  # empty, extension
+    validate_upload(named, types=UPLOAD_TYPES, max_bytes=limit)  # extension, empty, size (413)
     with tempfile.NamedTemporaryFile(suffix=Path(original_name).suffix[:10]) as probe:
         # A private copy to inspect before anything is kept; hashed and counted on the way.
         digest, lines, last = hashlib.sha256(), 0, b""
@@ -145,7 +132,7 @@ def upload_create(
         probe.flush()
         probe_path = Path(probe.name)
         if probe_path.stat().st_size > limit:  # a stream longer than its declared size
-            raise _too_large(probe_path.stat().st_size, limit)
+            raise too_large(probe_path.stat().st_size, limit)
         if probe_path.stat().st_size == 0:  # or shorter
             raise DomainError(readers.EMPTY_FILE, field="file")
         try:

@@ -13,6 +13,7 @@ from datamigration.filters import RecordSearchFilterSet
 from datamigration.forms import FieldForm, ObjectForm
 from datamigration.views.common import PageMixin, check_format
 from projects.actions import ServiceFormView
+from projects.mixins import page_filter_form
 from projects.roles import Capability
 
 C = Capability
@@ -66,7 +67,7 @@ class RecordListView(PageMixin, TemplateView):
             names=names,
             page_obj=page,
             rows=[[r.data.get(n, "") for n in names] for r in page.object_list],
-            filter_form=search.form,
+            filter_form=page_filter_form(search.form, project=self.project),
         )
         return context
 

@@ -2,6 +2,7 @@
 row errors. Starting and cancelling are checked by the services (UPLOAD_DATA for a
 validation, RUN_JOBS for a load)."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -13,6 +14,7 @@ from datamigration.forms import RunStartForm
 from datamigration.models import MigrationRun
 from datamigration.views.common import PageMixin, check_format
 from projects.actions import ServiceActionView
+from projects.mixins import page_filter_form
 from projects.roles import Capability, can
 
 C = Capability
@@ -62,7 +64,7 @@ class RunDetailView(PageMixin, TemplateView):
             chunks=selectors.run_chunk_summary(run),
             page_obj=page,
             summary=selectors.row_error_summary(run=run),
-            filter_form=errors.form,
+            filter_form=page_filter_form(errors.form, project=self.project),
             may_cancel=can(self.request.user, self.project, mode_capability),
         )
         return context
@@ -82,6 +84,7 @@ class RunProgressView(RunDetailView):
 
 class RunCancelView(PageMixin, ServiceActionView):
     success_message = gettext_lazy("Cancel requested; the run stops within a few seconds.")
+    message_level = messages.INFO
 
     def get_object(self):
         return selectors.run_get(user=self.request.user, project=self.project, pk=self.kwargs["pk"])
