@@ -9,7 +9,6 @@ and its rows answering 404 everywhere: ``test_tenancy.py``.
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
-from rest_framework.test import APIClient
 
 from datamigration.models import MasterDataObject, MigrationRun
 from datamigration.tests.factories import UOM_ONE_ERROR
@@ -302,32 +301,19 @@ REQUESTS = {
 }
 
 
-@pytest.fixture
-def client_for():
-    """A client signed in as the user, for the pages (session) and the API alike."""
-
-    def make(user):
-        client = APIClient()
-        client.force_login(user)
-        client.force_authenticate(user)
-        return client
-
-    return make
-
-
 def test_every_action_of_the_matrix_has_a_request():
     assert set(MATRIX) == set(REQUESTS)
 
 
 @pytest.mark.parametrize("action, persona, expected", matrix_cases(MATRIX))
-def test_role_matrix(action, persona, expected, mine, personas, client_for):
-    response = REQUESTS[action](client_for(personas[persona]), mine)
+def test_role_matrix(action, persona, expected, mine, client_of):
+    response = REQUESTS[action](client_of(persona), mine)
     assert response.status_code == expected, getattr(response, "content", b"")[:500]
 
 
-def test_page_actions_did_what_they_say(mine, consultant, client_for):
+def test_page_actions_did_what_they_say(mine, consultant, client_of):
     """The 302s of the matrix are the work done, not a refusal sent back to the page."""
-    client = client_for(consultant)
+    client = client_of("consultant")
     queued = _queued_validation(mine)
 
     started = REQUESTS["datamigration:run_start"](client, mine)

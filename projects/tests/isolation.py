@@ -46,8 +46,8 @@ def matrix_cases(matrix: dict[str, dict[str, int]]):
     Every persona must have a cell, so a new persona or action cannot be forgotten::
 
         @pytest.mark.parametrize("action, persona, expected", matrix_cases(MATRIX))
-        def test_role_matrix(action, persona, expected, personas, ...):
-            response = REQUESTS[action](client_for(personas[persona]), objects)
+        def test_role_matrix(action, persona, expected, client_of, objects):
+            response = REQUESTS[action](client_of(persona), objects)
             assert response.status_code == expected
     """
     import pytest

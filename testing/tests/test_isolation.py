@@ -10,7 +10,6 @@ shared with the client team by design), so there is no internal row to hide from
 
 import pytest
 from django.urls import get_resolver, reverse
-from rest_framework.test import APIClient
 
 from projects.tests.isolation import matrix_cases
 from testing import services
@@ -329,27 +328,14 @@ REQUESTS = {
 }
 
 
-@pytest.fixture
-def client_for():
-    """A client signed in as the user, for the pages (session) and the API alike."""
-
-    def make(user):
-        client = APIClient()
-        client.force_login(user)
-        client.force_authenticate(user)
-        return client
-
-    return make
-
-
 def test_every_action_of_the_matrix_has_a_request():
     assert set(MATRIX) == set(REQUESTS)
 
 
 @pytest.mark.parametrize("action, persona, expected", matrix_cases(MATRIX))
-def test_role_matrix(action, persona, expected, world, personas, client_for):
+def test_role_matrix(action, persona, expected, world, personas, client_of):
     w = {**world["mine"], "people": personas}
-    response = REQUESTS[action](client_for(personas[persona]), w)
+    response = REQUESTS[action](client_of(persona), w)
     assert response.status_code == expected, response.content[:500]
 
 
