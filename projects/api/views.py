@@ -70,6 +70,7 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     queryset = MethodologyTemplate.objects.all()
     serializer_class = s.TemplateSerializer
     ordering_fields = ["name", "created_at"]
+    permission_classes = [IsAuthenticated]  # global rows: no project to ask the role table about
 
     def scoped_queryset(self):
         services.template_get_builtin()
