@@ -37,6 +37,22 @@ class ProjectAccessMixin(LoginRequiredMixin):
         return super().get_context_data(**kwargs)
 
 
+def filter_params(query):
+    """The filters a page's GET carries, without the ones left on "Any" (an empty value).
+
+    A page offers one value per filter with "Any" as the empty choice; the FilterSet (the
+    API's, which takes several values) would read an empty value as a choice and refuse it.
+    """
+    params = query.copy()
+    for name in list(params):
+        values = [v for v in params.getlist(name) if v != ""]
+        if values:
+            params.setlist(name, values)
+        else:
+            del params[name]
+    return params
+
+
 def page_filter_form(form, *, project, fields=None, hide=("project",), labels=None):
     """A FilterSet's form (the API's) made fit for a page of one project.
 
@@ -61,10 +77,13 @@ def page_filter_form(form, *, project, fields=None, hide=("project",), labels=No
             field.widget = forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
         elif isinstance(field, forms.ModelChoiceField):
             field.empty_label = _("Any")
+        elif isinstance(field, forms.ChoiceField):
+            field.choices = [("", _("Any"))] + [c for c in field.choices if c[0] != ""]
         css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
         field.widget.attrs.setdefault("class", css)
         if labels and name in labels:
             field.label = labels[name]
+    form._bound_fields_cache.clear()  # bound fields made while filtering keep the old labels
     return form
 
 
@@ -89,7 +108,7 @@ class ProjectFilteredListView(ProjectAccessMixin, ListView):
 
     def get_queryset(self):
         base = self.rows().filter(project=self.project)
-        self.filterset = self.filterset_class(self.request.GET, queryset=base, request=self.request)
+        self.filterset = self.filterset_class(filter_params(self.request.GET), queryset=base, request=self.request)
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):

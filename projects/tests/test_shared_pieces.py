@@ -12,6 +12,7 @@ from django.urls import reverse
 from erpimpl.errors import DomainError
 from projects import files
 from projects.actions import safe_next
+from projects.containers import default_limits
 from projects.models import Approval
 from projects.roles import SELF_APPROVAL
 from projects.tests.factories import ApprovalFactory
@@ -78,7 +79,7 @@ def test_a_zip_bomb_disguised_as_a_workbook_is_refused_before_it_is_unpacked():
     assert len(bomb) < 200 * 1024
     error = refusal(upload("rows.xlsx", bomb))
     assert error.message == files.UPLOAD_UNSAFE_ARCHIVE.format(
-        reason=f"compression ratio over {files.ARCHIVE_MAX_RATIO}:1"
+        reason=f"compression ratio over {default_limits()['max_ratio']}:1"
     )
 
 
@@ -187,3 +188,23 @@ def test_a_requester_cannot_name_themselves_as_approver(pm, project, api_client_
     )
     assert response.status_code == 400
     assert response.json()["approver"] == [SELF_APPROVAL]
+
+
+# --- list pages' filters ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_filter_left_on_any_filters_nothing_and_shows_no_error(consultant, project, client):
+    from projects.tests.factories import TaskFactory
+
+    design, testing = project.phases.get(kind="design"), project.phases.get(kind="testing")
+    TaskFactory(project=project, phase=design, title="BPMN review", status="todo")
+    TaskFactory(project=project, phase=testing, title="UAT scripts", status="done")
+    client.force_login(consultant)
+    url = reverse("projects:plan", args=[project.code])
+    page = client.get(url, {"phase": "", "status": "", "owner": "", "q": ""}).content.decode()
+    assert "BPMN review" in page and "UAT scripts" in page
+    assert "Select a valid choice" not in page
+    assert ">Any</option>" in page
+    filtered = client.get(url, {"phase": "design", "status": "", "q": ""}).content.decode()
+    assert "BPMN review" in filtered and "UAT scripts" not in filtered

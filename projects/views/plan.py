@@ -3,7 +3,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import ListView
 
 from projects import selectors, services
 from projects.actions import ServiceActionView, ServiceFormView
@@ -13,31 +12,26 @@ from projects.forms import (
     SaveTemplateForm,
     TaskForm,
 )
-from projects.mixins import ProjectAccessMixin
+from projects.mixins import ProjectFilteredListView
 from projects.roles import Capability
 
 C = Capability
 
 
-class PlanView(ProjectAccessMixin, ListView):
+class PlanView(ProjectFilteredListView):
     """The plan: tasks of every phase, filterable, with a Gantt chart."""
 
     template_name = "projects/plan.html"
-    capability = C.VIEW
     paginate_by = 50
     context_object_name = "tasks"
+    filterset_class = TaskFilterSet
+    filter_fields = ("phase", "status", "owner", "q")
 
-    def get_queryset(self):
-        self.filterset = TaskFilterSet(
-            self.request.GET,
-            queryset=selectors.task_list(user=self.request.user).filter(project=self.project),
-            request=self.request,
-        )
-        return self.filterset.qs
+    def rows(self):
+        return selectors.task_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filterset.form
         context["gantt"] = [
             {
                 "id": t.pk,
@@ -122,6 +116,8 @@ class MilestoneEditView(ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["milestone"] = self.milestone
+        if self.milestone:
+            context["audit"] = selectors.audit_entries(user=self.request.user, target=self.milestone)[:20]
         return context
 
     def perform(self, form):

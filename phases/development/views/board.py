@@ -15,7 +15,7 @@ from phases.development import selectors, services
 from phases.development.filters import DevelopmentItemFilterSet
 from phases.development.forms import MoveForm
 from projects.actions import ServiceActionView, is_htmx
-from projects.mixins import ProjectAccessMixin, page_filter_form
+from projects.mixins import ProjectAccessMixin, filter_params, page_filter_form
 from projects.roles import Capability, members_with
 
 C = Capability
@@ -48,7 +48,7 @@ class BoardMixin:
     board_filters = ("type", "environment", "assignee", "q")
 
     def board_context(self, request, project) -> dict:
-        params = request.GET.copy()
+        params = filter_params(request.GET)
         params.pop("project", None)
         filterset = DevelopmentItemFilterSet(
             params,
