@@ -208,3 +208,14 @@ def test_a_filter_left_on_any_filters_nothing_and_shows_no_error(consultant, pro
     assert ">Any</option>" in page
     filtered = client.get(url, {"phase": "design", "status": "", "q": ""}).content.decode()
     assert "BPMN review" in filtered and "UAT scripts" not in filtered
+
+
+@pytest.mark.django_db
+def test_a_refused_page_action_says_why(pm, project, client):
+    approval = ApprovalFactory(project=project, requested_by=pm)
+    client.force_login(pm)
+    response = client.post(
+        reverse("projects:approval_decide", args=[project.code, approval.pk]), {"decision": "approved"}
+    )
+    assert response.status_code == 403
+    assert SELF_APPROVAL in response.content.decode()
