@@ -78,7 +78,11 @@ def page_filter_form(form, *, project, fields=None, hide=("project",), labels=No
         elif isinstance(field, forms.ModelChoiceField):
             field.empty_label = _("Any")
         elif isinstance(field, forms.ChoiceField):
-            field.choices = [("", _("Any"))] + [c for c in field.choices if c[0] != ""]
+            if getattr(field, "empty_label", None) == "---------":  # django-filter's default
+                field.empty_label = _("Any")
+                field.choices = [c for c in field.choices if c[0] != ""]  # re-adds the empty choice
+            elif not any(c[0] == "" for c in field.choices):
+                field.choices = [("", _("Any")), *field.choices]
         css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
         field.widget.attrs.setdefault("class", css)
         if labels and name in labels:
