@@ -12,6 +12,7 @@ ENCODINGS = [
     ("utf-16", "UTF-16"),
     ("cp1258", "Windows-1258 (Vietnamese)"),
     ("cp1252", "Windows-1252 (Western)"),
+    ("latin-1", "ISO-8859-1 (Latin-1)"),
 ]
 
 
@@ -20,6 +21,13 @@ class UploadForm(forms.Form):
     encoding = forms.ChoiceField(label=_("Encoding"), choices=ENCODINGS, required=False)
     sheet = forms.CharField(label=_("Sheet (XLSX)"), required=False, help_text=_("Empty: the first sheet."))
     header_row = forms.IntegerField(label=_("Header row"), min_value=1, max_value=1000, initial=1)
+
+
+class EncodingForm(forms.Form):
+    """Read a CSV upload again in another encoding."""
+
+    encoding = forms.ChoiceField(label=_("Encoding"), choices=ENCODINGS, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class MappingForm(forms.Form):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
@@ -145,6 +146,12 @@ class Upload(VersionedModel, ProjectScopedModel):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     format = models.CharField(_("format"), max_length=8, choices=Format.choices, default=Format.CSV)
     encoding = models.CharField(_("encoding"), max_length=32, blank=True)
+    detected_encoding = models.CharField(
+        _("detected encoding"),
+        max_length=32,
+        blank=True,
+        help_text=_("What the content looks like, when it reads differently in the chosen encoding."),
+    )
     delimiter = models.CharField(_("delimiter"), max_length=4, blank=True)
     sheet = models.CharField(_("sheet"), max_length=120, blank=True)
     header_row = models.PositiveIntegerField(_("header row"), default=1)
@@ -170,6 +177,15 @@ class Upload(VersionedModel, ProjectScopedModel):
     def get_absolute_url(self):
         return reverse("datamigration:upload_detail", args=[self.project.code, self.pk])
 
+    @property
+    def encoding_warning(self) -> str:
+        """Why the chosen encoding may garble the file (translated), or ``""``."""
+        if not self.detected_encoding or self.detected_encoding == self.encoding:
+            return ""
+        from datamigration.readers import ENCODING_MISMATCH
+
+        return gettext(ENCODING_MISMATCH).format(declared=self.encoding, detected=self.detected_encoding)
+
 
 class MigrationRun(ProjectScopedModel):
     """A validation or load of one upload, executed by a Celery worker in chunks."""
@@ -184,6 +200,10 @@ class MigrationRun(ProjectScopedModel):
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
+
+    class Takeover(models.TextChoices):
+        HOLDER_GONE = "holder_gone", _("its worker process had stopped")
+        LEASE_EXPIRED = "lease_expired", _("its worker's lease had expired")
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
     TERMINAL = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
@@ -223,6 +243,17 @@ class MigrationRun(ProjectScopedModel):
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
     worker = models.CharField(_("worker"), max_length=255, blank=True)
     deliveries = models.PositiveIntegerField(_("deliveries"), default=0)
+    # The process holding the lease (``engine.holder``): a worker on the same machine takes
+    # the run over at once when that process is gone, without waiting for the lease.
+    holder_host = models.CharField(_("worker host"), max_length=255, blank=True)
+    holder_pid = models.PositiveIntegerField(_("worker process id"), null=True, blank=True)
+    holder_started = models.CharField(_("worker process start"), max_length=64, blank=True)
+    takeovers = models.PositiveIntegerField(
+        _("takeovers"), default=0, help_text=_("How often another worker took the run over from a stopped one.")
+    )
+    last_takeover = models.CharField(
+        _("last takeover"), max_length=16, choices=Takeover.choices, blank=True, help_text=_("Why it was taken over.")
+    )
     message = models.TextField(_("message"), blank=True)
 
     class Meta:

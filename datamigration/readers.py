@@ -2,25 +2,29 @@
 streaming readers yielding ``(row_number, cells)``.
 
 Row numbers count records, not lines, starting at 1 for the first record after the header
-row; completely blank records are skipped. CSV is streamed with the standard library; XLSX
-is read with python-calamine after the zip container has been checked for bombs
-(declared sizes, compression ratio, entry count), encryption and macros.
+row; completely blank records are skipped. Rows come from the shared guarded reader
+(``projects.tabular.rows``: CSV streamed with the standard library, XLSX with
+python-calamine), an XLSX after the shared container check (``projects.containers``:
+encryption, macros, entry count, declared sizes, compression ratio, nested archives, DTDs)
+with this app's limits (``conf``) and this app's messages.
 """
 
 import csv
-import datetime
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
 from datamigration import conf
+from projects import containers, tabular
 
 SAMPLE_BYTES = 1 << 20
 CANDIDATE_DELIMITERS = (",", ";", "\t", "|")
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = containers.OLE_MAGIC
+ZIP_MAGIC = containers.ZIP_MAGIC
 # Bytes that only Vietnamese (CP1258) text uses often: Ă ă Đ đ Ơ ơ Ư ư and combining tone marks.
 CP1258_HINTS = frozenset(b"\xc3\xe3\xd0\xf0\xd5\xf5\xdd\xfd\xcc\xec\xde\xd2\xf2")
 
@@ -33,11 +37,19 @@ ENCRYPTED_XLSX = (
 )
 MACRO_XLSX = "Macro-enabled workbooks are not accepted. Save the workbook as a plain .xlsx file."
 XLSX_BOMB = "This workbook expands to too much data ({reason}); it is refused before reading."
+XML_DTD_XLSX = N_(
+    "This workbook holds XML with a DTD or entity declarations, which spreadsheets never need; "
+    "it is refused before reading."
+)
 UNDECODABLE = "The file cannot be read as {encoding} (row {row}). Choose the right encoding and upload again."
 UNKNOWN_SHEET = "The workbook has no sheet named {sheet!r}."
 UNSUPPORTED_FORMAT = "Only CSV and XLSX files are accepted."
 UNKNOWN_ENCODING = "Unknown encoding {encoding!r}."
 NO_HEADER = "The header row {row} is empty."
+ENCODING_MISMATCH = N_(
+    "This file was read as {declared}, but its content looks like {detected}: its accented letters "
+    "(Vietnamese, for example) may be garbled. Change the encoding to {detected} unless you are sure."
+)
 
 SUPPORTED_ENCODINGS = {
     "utf-8": "utf-8",
@@ -107,6 +119,26 @@ def detect_encoding(sample: bytes) -> str:
     return "cp1258" if high and hints * 4 >= len(high) else "cp1252"
 
 
+def encoding_disagreement(path: Path, declared: str) -> str:
+    """What the content looks like when reading it as ``declared`` gives other text; else ``""``.
+
+    A file declared latin-1 that is valid UTF-8 with accented letters reads without an
+    error, only garbled: the upload keeps the detected encoding so the user is warned.
+    Encodings that read the file into the same text (an ASCII file, a BOM) never disagree.
+    """
+    with open(path, "rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    try:
+        detected = detect_encoding(sample)
+    except FileRejected:
+        return ""
+    if detected == declared:
+        return ""
+    as_declared = sample.decode(declared, errors="replace").lstrip("\ufeff")
+    as_detected = sample.decode(detected, errors="replace").lstrip("\ufeff")
+    return "" if as_declared == as_detected else detected
+
+
 def resolve_encoding(name: str) -> str:
     key = (name or "").strip().lower().replace("_", "-")
     if key not in SUPPORTED_ENCODINGS:
@@ -139,102 +171,86 @@ def check_text_file(path: Path, encoding: str | None) -> tuple[str, str]:
         text = sample.decode(enc, errors="strict" if len(sample) < SAMPLE_BYTES else "ignore")
     except UnicodeDecodeError:
         raise FileRejected(UNDECODABLE.format(encoding=enc, row=1)) from None
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in text[:4096]):
+    if _has_controls(text) and not (encoding and _text_in_another_encoding(sample, enc)):
+        # Control characters mean binary data, unless the file is text in another encoding than
+        # the one declared (UTF-8 declared latin-1): then it is accepted, and the upload warns.
         raise FileRejected(BINARY_FILE)
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     return enc, detect_delimiter(first_line)
 
 
-def check_xlsx(path: Path) -> None:
-    """Refuse encrypted, macro-enabled, corrupt and bomb workbooks before any parsing."""
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    if head.startswith(OLE_MAGIC):
-        raise FileRejected(ENCRYPTED_XLSX)
-    if not zipfile.is_zipfile(path):
-        raise FileRejected(NOT_XLSX)
-    limit = conf.xlsx_max_uncompressed()
-    max_ratio = conf.xlsx_max_ratio()
+def _has_controls(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in text[:4096])
+
+
+def _text_in_another_encoding(sample: bytes, declared: str) -> bool:
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise FileRejected(NOT_XLSX) from None
-    names = {info.filename for info in infos}
-    if len(infos) > 10_000:
-        raise FileRejected(XLSX_BOMB.format(reason=f"{len(infos)} entries"))
-    if "xl/workbook.xml" not in names:
-        raise FileRejected(NOT_XLSX)
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise FileRejected(MACRO_XLSX)
-    total = sum(info.file_size for info in infos)
-    if total > limit:
-        raise FileRejected(XLSX_BOMB.format(reason=f"{total} bytes uncompressed"))
-    for info in infos:
-        if info.filename.lower().endswith((".zip", ".xlsx")):
-            raise FileRejected(XLSX_BOMB.format(reason="nested archive"))
-        if info.file_size > 1_000_000 and info.file_size > max_ratio * max(info.compress_size, 1):
-            raise FileRejected(XLSX_BOMB.format(reason=f"compression ratio over {max_ratio}:1"))
+        detected = detect_encoding(sample)
+    except FileRejected:
+        return False
+    if detected == declared:
+        return False
+    try:
+        text = sample.decode(detected, errors="strict" if len(sample) < SAMPLE_BYTES else "ignore")
+    except UnicodeDecodeError:
+        return False
+    return not _has_controls(text)
+
+
+def _limits() -> dict:
+    """This app's own bomb limits (``conf``), passed to the shared container check."""
+    return {"max_unpacked": conf.xlsx_max_uncompressed(), "max_ratio": conf.xlsx_max_ratio(), "max_entries": 10_000}
+
+
+def _rejection(problem: Exception) -> FileRejected:
+    """This app's message for a problem found by the shared reader (``projects.containers``/``tabular``)."""
+    if isinstance(problem, containers.ContainerProblem):
+        kind, detail = problem.kind, problem.detail
+        if kind == containers.ENCRYPTED:
+            return FileRejected(ENCRYPTED_XLSX)
+        if kind == containers.MACROS:
+            return FileRejected(MACRO_XLSX)
+        if kind == containers.XML_DTD:
+            return FileRejected(_(XML_DTD_XLSX))
+        reasons = {
+            containers.ENTRIES: lambda: f"{detail.get('n')} entries",
+            containers.UNPACKED: lambda: f"{detail.get('total')} bytes uncompressed",
+            containers.NESTED: lambda: "nested archive",
+            containers.RATIO: lambda: f"compression ratio over {detail.get('ratio')}:1",
+        }
+        if kind in reasons:
+            return FileRejected(XLSX_BOMB.format(reason=reasons[kind]()))
+        return FileRejected(NOT_XLSX)
+    if isinstance(problem, tabular.TabularProblem) and problem.kind == tabular.UNKNOWN_SHEET:
+        return FileRejected(UNKNOWN_SHEET.format(sheet=problem.detail["sheet"]))
+    return FileRejected(NOT_XLSX)
+
+
+def check_xlsx(path: Path) -> None:
+    """Refuse encrypted, macro-enabled, corrupt and bomb workbooks before any parsing
+    (the shared container check, with this app's limits)."""
+    try:
+        containers.check_container(path, office=True, required_parts=(tabular.WORKBOOK,), **_limits())
+    except containers.ContainerProblem as problem:
+        raise _rejection(problem) from None
 
 
 def xlsx_sheet_names(path: Path) -> list[str]:
-    from python_calamine import CalamineWorkbook
-
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception:  # calamine raises its own error types for every kind of damage
-        raise FileRejected(NOT_XLSX) from None
-    try:
-        return list(workbook.sheet_names)
-    finally:
-        workbook.close()
+        return tabular.xlsx_sheet_names(path)
+    except tabular.TabularProblem as problem:
+        raise _rejection(problem) from None
 
 
 # --- streaming ------------------------------------------------------------------------
 
 
-def _xlsx_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, datetime.timedelta):
-        return str(value)
-    return str(value)
-
-
 def _raw_rows(path: Path, *, fmt: str, encoding: str, delimiter: str, sheet: str) -> Iterator[list[str]]:
-    if fmt == "xlsx":
-        from python_calamine import CalamineWorkbook
-
-        try:
-            workbook = CalamineWorkbook.from_path(str(path))
-            name = sheet or workbook.sheet_names[0]
-            if name not in workbook.sheet_names:
-                raise FileRejected(UNKNOWN_SHEET.format(sheet=name))
-            data = workbook.get_sheet_by_name(name)
-        except FileRejected:
-            raise
-        except Exception:
-            raise FileRejected(NOT_XLSX) from None
-        text_only = {str}
-        for row in data.iter_rows():
-            # Most cells are text: a row of text only is passed on as it is, and a mixed row
-            # converts its other cells alone (the XLSX read rate depends on this loop).
-            if set(map(type, row)) == text_only:
-                yield row
-            else:
-                yield [v if v.__class__ is str else _xlsx_cell(v) for v in row]
-        workbook.close()
-        return
-    with open(path, encoding=encoding, newline="", errors="strict") as fh:
-        yield from csv.reader(fh, delimiter=delimiter or ",")
+    """The shared guarded reader (``projects.tabular.rows``), with this app's limits and messages."""
+    try:
+        yield from tabular.rows(path, fmt=fmt, encoding=encoding, delimiter=delimiter, sheet=sheet, limits=_limits())
+    except (containers.ContainerProblem, tabular.TabularProblem) as problem:
+        raise _rejection(problem) from None
 
 
 def iter_records(

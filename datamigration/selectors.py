@@ -104,10 +104,6 @@ def run_by_id(*, run_id: int) -> MigrationRun:
     return MigrationRun.objects.get(pk=run_id)
 
 
-def run_is_running(*, run_id: int) -> bool:
-    return MigrationRun.objects.filter(pk=run_id, status=MigrationRun.Status.RUNNING).exists()
-
-
 def row_error_list(*, run: MigrationRun, field: str = "", kind: str = ""):
     qs = RowError.objects.filter(run=run).order_by("row", "field")
     if field:

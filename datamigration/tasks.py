@@ -4,8 +4,10 @@ Tasks go to the ``migrations`` queue. Run a worker for it with::
 
     celery -A erpimpl worker -Q migrations,default -c 2 --prefetch-multiplier 1
 
-A worker that starts re-enqueues runs whose worker died (``migration_runs_reconcile``),
-so a run interrupted by a killed worker is resumed from its last committed chunk.
+A worker that starts re-enqueues runs whose worker died (``migration_runs_reconcile``):
+at once when the process holding the run's lease ran on the same machine and is gone (a
+worker killed and restarted), else once the lease expired; beat does the same every
+minute. A run interrupted by a killed worker is resumed from its last committed chunk.
 """
 
 import logging
@@ -32,15 +34,16 @@ RUN_TASK = {
 
 @shared_task(**RUN_TASK)
 def migration_run_execute_task(self, run_id: int) -> str:
-    from datamigration import conf, selectors
     from datamigration.services import runs
 
     run, token = runs.migration_run_claim(run_id=run_id, worker=self.request.hostname or "worker")
     if run is None:
-        if selectors.run_is_running(run_id=run_id):
-            # Another worker holds the lease (or held it and died: a prefork child killed and
-            # its message redelivered at once). Look again when the lease could have expired.
-            self.apply_async(args=[run_id], countdown=conf.lease_seconds() + 1)
+        wait = runs.migration_run_recheck_seconds(run_id=run_id)
+        if wait is not None:
+            # Another worker holds the lease, or held it and is gone (a prefork child killed and
+            # its message redelivered at once, a worker restarted): look again when it can be
+            # taken over — seconds for a gone holder of this machine, else when the lease expires.
+            self.apply_async(args=[run_id], countdown=wait)
             return "watching"
         log.info("migration run %s already finished; nothing to do", run_id)
         return "skipped"

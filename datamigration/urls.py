@@ -15,6 +15,7 @@ urlpatterns = [
     path("objects/<slug:name>/records/", views.RecordListView.as_view(), name="records"),
     path("objects/<slug:name>/records.<str:fmt>", views.RecordExportView.as_view(), name="records_export"),
     path("uploads/<int:pk>/", views.UploadDetailView.as_view(), name="upload_detail"),
+    path("uploads/<int:pk>/encoding/", views.UploadEncodingView.as_view(), name="upload_encoding"),
     path("uploads/<int:pk>/run/", views.RunStartView.as_view(), name="run_start"),
     path("runs/<int:pk>/", views.RunDetailView.as_view(), name="run_detail"),
     path("runs/<int:pk>/progress/", views.RunProgressView.as_view(), name="run_progress"),

@@ -4,6 +4,7 @@ Sections: core, apps, middleware, database, auth, i18n/tz, static/media, templat
 Celery, email, logging, security.
 """
 
+import ipaddress
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -80,10 +81,16 @@ ROOT_URLCONF = "erpimpl.urls"
 WSGI_APPLICATION = "erpimpl.wsgi.application"
 
 # --- database ---------------------------------------------------------------------------
+# DB_CONN_MAX_AGE (seconds a connection outlives its request) defaults to 0: one connection
+# per request, closed at its end. The development server answers each client connection on
+# a thread of its own, so a kept connection per thread leaks one database connection per
+# open browser or API session (PostgreSQL ran out of clients after ~1,700 requests). Set it
+# (e.g. 60) only where a server reuses its threads: gunicorn (see README, "Running in
+# production") and the Celery workers. Health checks drop a kept connection that died.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
         conn_health_checks=True,
     )
 }
@@ -104,6 +111,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# Failed sign-ins (the login page and the API token door alike) are counted in the database
+# per account and per client address, so every web process sees the same count
+# (projects/services/logins.py). Past a limit, sign-in is refused until the window has passed.
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+for _name in ("LOGIN_FAILURE_WINDOW_MINUTES", "LOGIN_FAILURES_PER_ACCOUNT", "LOGIN_FAILURES_PER_ADDRESS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client. Empty: the
+# client is the connection's address, and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from _exc
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -143,6 +167,14 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Every zip container a user sends (xlsx, docx, pptx, zip) is checked before anything unpacks
+# it (projects/containers.py): entries, total unpacked size, compression ratio per entry.
+# Master data has its own limits (DATAMIGRATION_XLSX_*).
+UPLOAD_ARCHIVE_MAX_ENTRIES = env_int("UPLOAD_ARCHIVE_MAX_ENTRIES", 10_000)
+UPLOAD_ARCHIVE_MAX_UNPACKED_MB = env_int("UPLOAD_ARCHIVE_MAX_UNPACKED_MB", 200)
+UPLOAD_ARCHIVE_MAX_RATIO = env_int("UPLOAD_ARCHIVE_MAX_RATIO", 200)
+# A requirement import refuses a file with more rows, counted while it is read.
+REQUIREMENT_IMPORT_MAX_ROWS = env_int("REQUIREMENT_IMPORT_MAX_ROWS", 5000)
 
 # --- templates --------------------------------------------------------------------------
 TEMPLATES = [
@@ -165,7 +197,7 @@ TEMPLATES = [
 # --- DRF --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "projects.authentication.TokenAuthentication",  # knox's, refusing tokens older than the password
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -178,7 +210,6 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "EXCEPTION_HANDLER": "erpimpl.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
 }
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 90)),
@@ -269,6 +300,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "erpimpl <noreply@localhost>")
+#: The site's address as users reach it: links in e-mails (sign-off notices) start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- logging ----------------------------------------------------------------------------
 LOGGING = {
@@ -291,3 +324,12 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+# A weak key stops start-up outside DEBUG (the thresholds of Django's deploy check security.W009);
+# the key generated into .secret_key for development passes.
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production (DEBUG is off): it must be at least 50 random characters "
+        "with at least 5 different ones, not starting with 'django-insecure'. Generate one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'. (In development leave SECRET_KEY "
+        "unset: a strong key is generated into .secret_key.)"
+    )

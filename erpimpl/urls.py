@@ -6,6 +6,7 @@ from django.urls import include, path
 from erpimpl import api
 from erpimpl.health import healthz
 from erpimpl.urls_util import optional_include
+from projects.forms import LoginForm
 
 #: Apps whose pages hang off a project: ``<app>/urls.py`` (namespace = label) is mounted at
 #: ``/projects/<code>/<label>/`` and ``<app>/portal_urls.py`` (``<label>-portal``) at
@@ -31,7 +32,7 @@ def _phase_app_routes():
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -40,6 +41,12 @@ urlpatterns = [
     *_phase_app_routes(),
     path("", include("projects.urls")),
 ]
+
+# Under /api/ these answer JSON (erpimpl.errors); elsewhere Django's pages.
+handler400 = "erpimpl.errors.bad_request"
+handler403 = "erpimpl.errors.permission_denied"
+handler404 = "erpimpl.errors.page_not_found"
+handler500 = "erpimpl.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

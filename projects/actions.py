@@ -21,12 +21,14 @@ service call (``perform``), the message and where to go next.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
-from erpimpl.errors import DomainError
+from erpimpl.errors import DELETE_BLOCKED, DomainError, blockers_of
 from projects.mixins import ProjectAccessMixin
 
 
@@ -48,6 +50,8 @@ def call_service(form, service, **kwargs):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             form.add_error(NON_FIELD_ERRORS, exc.messages)
+    except (ProtectedError, RestrictedError) as exc:  # a delete other rows block: the API's 409
+        form.add_error(None, _(DELETE_BLOCKED).format(blockers=blockers_of(exc)))
     return None
 
 

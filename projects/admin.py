@@ -1,6 +1,32 @@
 from django.contrib import admin
 
-from projects.models import Approval, Membership, MethodologyTemplate, Milestone, Phase, Project, Task, TemplateItem
+from projects.forms import AdminLoginForm
+from projects.models import (
+    Approval,
+    LoginFailure,
+    Membership,
+    MethodologyTemplate,
+    Milestone,
+    Phase,
+    Project,
+    Task,
+    TemplateItem,
+)
+
+# The admin's sign-in goes through the same brake on password guessing as the login page.
+admin.site.login_form = AdminLoginForm
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Recent failed sign-ins; deleting an account's rows lifts its lockout at once."""
+
+    list_display = ["username", "address", "at"]
+    search_fields = ["username", "address"]
+    readonly_fields = ["username", "address", "at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class MembershipInline(admin.TabularInline):

@@ -65,11 +65,10 @@ def seed_project(users) -> Project:
 
 
 def _advance_plan(project: Project, today, users) -> None:
-    """Make the demo look mid-flight: discovery done, design under way."""
+    """Make the demo look mid-flight: discovery finished (it completes once its sign-off, the
+    phase gate, is approved: ``phases/discovery/demo.py``), design under way."""
     Phase.objects.filter(project=project, kind="discovery").update(
-        status=Phase.Status.COMPLETED,
-        actual_start=project.planned_start,
-        actual_end=project.planned_start + timedelta(days=30),
+        status=Phase.Status.IN_PROGRESS, actual_start=project.planned_start
     )
     Phase.objects.filter(project=project, kind="design").update(
         status=Phase.Status.IN_PROGRESS, actual_start=today - timedelta(days=55)

@@ -1,11 +1,44 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Approval, MethodologyTemplate, Milestone, Phase, Project, Task
 from projects.roles import Role
+from projects.services.logins import LoginLocked, login_attempt
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class BrakedLoginMixin:
+    """For a Django sign-in form: the password is checked through the shared brake on guessing."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = login_attempt(self.request, username=username, password=password)
+            except LoginLocked as locked:
+                raise forms.ValidationError(locked.message, code="locked") from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class LoginForm(BrakedLoginMixin, AuthenticationForm):
+    """The login page's form."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Your username and password didn't match. Please try again."),
+    }
+
+
+class AdminLoginForm(BrakedLoginMixin, AdminAuthenticationForm):
+    """The admin site's login form (``projects/admin.py`` installs it): the same brake."""
 
 
 class ProjectCreateForm(forms.Form):

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.roles import Role
@@ -313,3 +314,44 @@ class Task(VersionedModel, ProjectScopedModel):
 
     def __str__(self):
         return self.title
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in (page or API), counted per account and per client address.
+
+    Kept in the database so every web process sees the same count; rows older than the
+    window are pruned as new attempts come in (see ``projects.services.logins``).
+    """
+
+    username = models.CharField(_("username"), max_length=150)
+    address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        indexes = [
+            models.Index(fields=["username", "at"], name="projects_loginfailure_user"),
+            models.Index(fields=["address", "at"], name="projects_loginfailure_addr"),
+            models.Index(fields=["at"], name="projects_loginfailure_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class TokenStamp(models.Model):
+    """The password an API token was issued under (a fingerprint of its hash, not the hash).
+
+    ``projects.authentication.TokenAuthentication`` refuses a token whose stamp no longer
+    matches the user's password, so changing the password by any door (profile, admin,
+    ``changepassword``, a reset) kills every token issued before.
+    """
+
+    token = models.OneToOneField("knox.AuthToken", on_delete=models.CASCADE, primary_key=True, related_name="stamp")
+    password = models.CharField(_("password fingerprint"), max_length=64)
+
+    class Meta:
+        verbose_name = _("API token stamp")
+
+    def __str__(self):
+        return f"stamp of token {self.token_id}"

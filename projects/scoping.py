@@ -1,7 +1,11 @@
 """Project scoping shared by every app: the queryset that narrows to what a user may see.
 
 A model reaches its project through ``scope_path`` (``"project"`` unless said otherwise).
-Models with an ``internal`` flag hide internal rows from client roles.
+Models with an ``internal`` flag hide internal rows from client roles; a model whose rows are
+internal because a parent is declares the parent's flag with ``internal_path``
+(``"task__internal"``). ``internal_lookup(model)`` is that one rule: ``visible_to``, the audit
+entry's flag (``get_additional_data``) and the audit trail's reads (``projects.audit``) all
+use it, so the trail hides exactly what the lists hide.
 """
 
 from django.db import models
@@ -10,12 +14,24 @@ from django.utils.translation import gettext_lazy as _
 from projects.roles import Capability, project_ids_with
 
 
+def internal_lookup(model) -> str | None:
+    """The lookup of the flag that hides a row of ``model`` from client roles, or ``None``.
+
+    The model's own ``internal`` field, or ``internal_path`` for a row whose internal-ness
+    comes from a parent (e.g. ``"task__internal"`` on a child row of a task).
+    """
+    path = getattr(model, "internal_path", None)
+    if path:
+        return path
+    return "internal" if any(f.name == "internal" for f in model._meta.concrete_fields) else None
+
+
 class ScopedQuerySet(models.QuerySet):
     def _scope_path(self) -> str:
         return getattr(self.model, "scope_path", "project")
 
     def _has_internal_flag(self) -> bool:
-        return any(f.name == "internal" for f in self.model._meta.concrete_fields)
+        return internal_lookup(self.model) is not None
 
     def _project_column(self) -> str:
         path = self._scope_path()
@@ -30,11 +46,17 @@ class ScopedQuerySet(models.QuerySet):
         if visible is None:
             return self.all()
         qs = self.in_projects(visible)
-        if self._has_internal_flag():
+        lookup = internal_lookup(self.model)
+        if lookup:
             internal_ok = project_ids_with(user, Capability.VIEW_INTERNAL)
             column = self._project_column()
-            qs = qs.filter(models.Q(internal=False) | models.Q(**{f"{column}__in": internal_ok}))
+            qs = qs.filter(models.Q(**{lookup: False}) | models.Q(**{f"{column}__in": internal_ok}))
         return qs
+
+    def client_visible(self):
+        """The rows a client role may see now: not internal (own flag or parent's)."""
+        lookup = internal_lookup(self.model)
+        return self.filter(**{lookup: False}) if lookup else self.all()
 
     def with_capability(self, user, capability: Capability):
         ids = project_ids_with(user, capability)
@@ -79,6 +101,23 @@ class ProjectScopedModel(TimeStampedModel):
             obj = getattr(obj, part)
         return getattr(obj, self.scope_path.split("__")[-1] + "_id")
 
+    @property
+    def is_internal(self) -> bool:
+        """Whether client roles must not see this row (``internal_lookup``)."""
+        lookup = internal_lookup(type(self))
+        if not lookup:
+            return False
+        obj = self
+        for part in lookup.split("__"):
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return False
+        return bool(obj)
+
     def get_additional_data(self):
-        """Stored with each audit entry so the trail can be scoped like the object."""
-        return {"project_id": self.owning_project_id, "internal": bool(getattr(self, "internal", False))}
+        """Stored with each audit entry: the project (the trail is scoped by it) and whether the
+        object was internal when the entry was written. The flag decides nothing while the
+        object exists (its current state does, see ``projects.audit``); the one written on
+        deletion is the object's last state, which keeps a deleted internal object's trail
+        hidden from client roles."""
+        return {"project_id": self.owning_project_id, "internal": self.is_internal}

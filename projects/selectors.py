@@ -4,11 +4,12 @@ from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, BigIntegerField, Count, Prefetch, Q
+from django.db.models import Avg, BigIntegerField, BooleanField, Case, Count, Prefetch, Q, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
+from projects.audit import AuditEntryQuerySet, client_visible_entries
 from projects.models import Approval, Membership, Milestone, Phase, Project, Task
 from projects.roles import Capability, can, project_ids_with, waiting_for_decision
 
@@ -134,17 +135,28 @@ def project_member_counts(*, project: Project) -> dict[str, int]:
 
 
 def audit_entries(*, user, project: Project | None = None, target=None):
-    """Audit entries the user may read: their projects only, internal ones for firm roles."""
+    """Audit entries the user may read, in one query: their projects only; for a client role,
+    only entries of objects client-visible now, with internal fields left out of ``changes``
+    (the rule and why it is decided on the object's current row: ``projects.audit``)."""
     qs = (
-        LogEntry.objects.select_related("actor", "content_type")
+        AuditEntryQuerySet(LogEntry)
+        .select_related("actor", "content_type")
         .annotate(entry_project_id=Cast(KT("additional_data__project_id"), BigIntegerField()))
         .order_by("-timestamp")
     )
     visible = project_ids_with(user, Capability.VIEW)
     if visible is not None:
         internal_ok = project_ids_with(user, Capability.VIEW_INTERNAL)
-        qs = qs.filter(entry_project_id__in=visible).filter(
-            Q(additional_data__internal=False) | Q(entry_project_id__in=internal_ok)
+        qs = (
+            qs.filter(entry_project_id__in=visible)
+            .filter(Q(entry_project_id__in=internal_ok) | client_visible_entries(visible))
+            .annotate(
+                reader_sees_internal=Case(
+                    When(entry_project_id__in=internal_ok, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
         )
     if project is not None:
         qs = qs.filter(entry_project_id=project.pk)

@@ -2,7 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from datamigration import selectors
+from datamigration import readers, selectors
 from datamigration.models import (
     MAX_RUN_WORKERS,
     FieldDefinition,
@@ -12,7 +12,7 @@ from datamigration.models import (
     StagedRecord,
     Upload,
 )
-from projects.api.base import VersionField, project_field, scoped_pk
+from projects.api.base import VersionField, enum_field, project_field, scoped_pk
 
 
 class FieldDefinitionSerializer(serializers.ModelSerializer):
@@ -68,6 +68,11 @@ class UploadSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     object = serializers.SlugRelatedField(slug_field="name", read_only=True)
     uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    encoding_warning = serializers.CharField(
+        read_only=True,
+        help_text="Set when the file reads differently in the encoding it was declared in than in the one its "
+        "content looks like (detected_encoding): change the encoding (POST encoding/) unless you are sure.",
+    )
 
     class Meta:
         model = Upload
@@ -80,6 +85,8 @@ class UploadSerializer(serializers.ModelSerializer):
             "sha256",
             "format",
             "encoding",
+            "detected_encoding",
+            "encoding_warning",
             "delimiter",
             "sheet",
             "header_row",
@@ -99,6 +106,16 @@ class UploadInputSerializer(serializers.Serializer):
     encoding = serializers.CharField(required=False, allow_blank=True, default="")
     sheet = serializers.CharField(required=False, allow_blank=True, default="")
     header_row = serializers.IntegerField(required=False, default=1, min_value=1, max_value=1000)
+
+
+class UploadEncodingSerializer(serializers.Serializer):
+    encoding = enum_field(
+        [(name, name) for name in readers.SUPPORTED_ENCODINGS],
+        "UploadEncodingEnum",
+        blank=True,
+        help_text="Read the CSV file again in this encoding (empty: detect it). Its headers and mapping follow.",
+    )
+    version = VersionField()
 
 
 class UploadMappingSerializer(serializers.Serializer):
@@ -163,6 +180,8 @@ class MigrationRunSerializer(serializers.ModelSerializer):
             "started_by",
             "cancel_requested",
             "deliveries",
+            "takeovers",
+            "last_takeover",
             "message",
             "created_at",
             "errors_url",

@@ -94,7 +94,8 @@ class MasterDataObjectViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.
 
 class UploadViewSet(ServiceUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Uploaded files. POST multipart (project, object, file[, encoding, sheet, header_row]);
-    PATCH ``mapping`` (column -> field) with the ``version`` you read."""
+    PATCH ``mapping`` (column -> field) with the ``version`` you read; POST ``encoding/`` reads
+    a CSV again in another encoding (``encoding_warning`` says when the declared one looks wrong)."""
 
     queryset = Upload.objects.all()
     select_related = ("project", "object", "uploaded_by")
@@ -106,7 +107,7 @@ class UploadViewSet(ServiceUpdateMixin, mixins.ListModelMixin, mixins.RetrieveMo
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     ordering_fields = ["created_at", "original_name"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "partial_update": C.UPLOAD_DATA}
+    capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "partial_update": C.UPLOAD_DATA, "encoding": C.UPLOAD_DATA}
 
     @extend_schema(request={"multipart/form-data": s.UploadInputSerializer}, responses={201: s.UploadSerializer})
     def create(self, request):
@@ -135,6 +136,19 @@ class UploadViewSet(ServiceUpdateMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def get_update_serializer(self, *args, **kwargs):
         kwargs["partial"] = False  # the whole mapping, every time
         return super().get_update_serializer(*args, **kwargs)
+
+    @extend_schema(request=s.UploadEncodingSerializer, responses={200: s.UploadSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser, MultiPartParser])
+    def encoding(self, request, pk=None):
+        """Read a CSV upload again in another encoding (its headers, mapping and ``encoding_warning`` follow)."""
+        upload = self.get_object()
+        serializer = s.UploadEncodingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        upload = services.upload_change_encoding(
+            upload=upload, by=request.user, encoding=data["encoding"], version=data["version"]
+        )
+        return Response(s.UploadSerializer(upload, context=self.get_serializer_context()).data)
 
 
 class MigrationRunViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -9,6 +9,8 @@ Primitives, each one step of a run:
 - ``ledger``: the ``RunChunk`` rows of a run split across workers (claims, counts);
 - ``spool``: a split run's header and chunks as files every worker reads;
 - ``lease``: the claim token a worker writes under, heartbeat, cancel, terminal state;
+- ``holder``: the process holding a run's lease, and whether it still exists (a run whose
+  holder is gone is taken over in seconds, without waiting for the lease);
 - ``finalize``: duplicates, same-object references, counts and the publishing upsert.
 
 Two drivers, which import only primitives: ``sequential`` (a run on one worker) and

@@ -15,8 +15,8 @@ chunks from the ledger one at a time:
   the publishing upsert, unchanged (``finalize``).
 
 If the coordinator dies while it splits, the helpers finish the chunks already spooled; the
-first helper that then finds the run's heartbeat stale says so (``help_run`` returns
-``True``) and the service enqueues the run again: the worker that claims it becomes the new
+first helper that then finds the run's heartbeat stale, or its holder process gone
+(``holder``), says so (``help_run`` returns ``True``) and the service enqueues the run again: the worker that claims it becomes the new
 coordinator, resumes the split where the spool stops, releases the dead claims and calls
 new helpers. If every worker dies, the reconciler (beat, or a worker that starts) does the
 same. Committed chunks are never redone.
@@ -32,7 +32,7 @@ from django.db.models import F, Value
 from django.utils import timezone
 
 from datamigration import conf, readers
-from datamigration.engine import spool
+from datamigration.engine import holder, spool
 from datamigration.engine.chunks import ChunkWriter, validate_chunk
 from datamigration.engine.finalize import finalize
 from datamigration.engine.lease import Lease, LeaseLost, RunCancelled, check_cancel, guarded, heartbeat, touch
@@ -181,7 +181,7 @@ class Taker:
         ``None`` when there is nothing left to do: the run ended, or another of its workers
         is finalising it.
         """
-        fields = ("status", "worker", "cancel_requested", "chunk_total", "heartbeat_at")
+        fields = ("status", "worker", "cancel_requested", "chunk_total", *holder.FIELDS)
         state = MigrationRun.objects.values(*fields).get(pk=self.run.pk)
         if state["status"] in MigrationRun.TERMINAL or state["worker"] == f"{self.lease.token}/final":
             return None
@@ -214,8 +214,11 @@ class Taker:
                 continue
             self.writer.flush()
             if state["chunk_total"] is None:
-                # The file is still being split. A coordinator that died stops the heartbeat.
+                # The file is still being split. A coordinator that died stops the heartbeat
+                # (and, on this machine, its process is seen gone before the lease expires).
                 if state["heartbeat_at"] < timezone.now() - timedelta(seconds=conf.lease_seconds()):
+                    raise CoordinatorGone
+                if holder.gone(**state):
                     raise CoordinatorGone
             elif not RunChunk.objects.filter(run=self.run, committed_at__isnull=True).exists():
                 return
@@ -231,7 +234,7 @@ def _finalize_once(run: MigrationRun, lease: Lease, plan: Plan) -> None:
     """Exactly one worker finalises: the one whose conditional token swap succeeds."""
     final = f"{lease.token}/final"
     swapped = MigrationRun.objects.filter(pk=run.pk, worker=lease.token, status=MigrationRun.Status.RUNNING).update(
-        worker=final, heartbeat_at=timezone.now()
+        worker=final, heartbeat_at=timezone.now(), **holder.current().as_fields()
     )
     if not swapped:
         return

@@ -8,16 +8,17 @@ coordinator died.
 """
 
 import logging
+import math
 import re
 import uuid
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from datamigration import conf
-from datamigration.engine import parallel, sequential
+from datamigration.engine import holder, parallel, sequential
 from datamigration.engine.staging import stage_drop
 from datamigration.models import MAX_RUN_WORKERS, MasterDataObject, MigrationRun, Upload
 from datamigration.tasks import migration_run_execute_task, migration_run_help_task
@@ -39,6 +40,7 @@ __all__ = [
     "migration_run_execute",
     "migration_run_help",
     "migration_run_mark_failed",
+    "migration_run_recheck_seconds",
     "migration_run_start",
     "migration_runs_reconcile",
 ]
@@ -129,30 +131,47 @@ def migration_run_cancel(*, run: MigrationRun, by) -> MigrationRun:
 
 
 def migration_run_claim(*, run_id: int, worker: str) -> tuple[MigrationRun | None, str]:
-    """Claim a queued run, or a running one whose worker stopped renewing its lease.
+    """Claim a queued run, or a running one whose holder is gone or whose lease expired.
 
-    A conditional UPDATE: exactly one worker wins. Returns ``(run, token)`` or ``(None, "")``.
+    A running run is taken over at once when the process holding it ran on this machine
+    and no longer exists (``engine.holder``: a worker killed and restarted, a prefork child
+    killed and its message redelivered), else when its heartbeat is older than the lease.
+    The claim is a conditional UPDATE on the state read: exactly one worker wins, and a
+    holder that is still alive (its heartbeat moved) keeps the run. The claimer is recorded
+    as the new holder. Returns ``(run, token)`` or ``(None, "")``.
     """
     now = timezone.now()
+    current = MigrationRun.objects.filter(pk=run_id).first()
+    if current is None:
+        return None, ""
+    if current.status == MigrationRun.Status.QUEUED:
+        takeover = ""
+    elif current.status != MigrationRun.Status.RUNNING:
+        return None, ""
+    elif holder.lease_expired(current):
+        takeover = MigrationRun.Takeover.LEASE_EXPIRED
+    elif holder.holder_gone(current):
+        takeover = MigrationRun.Takeover.HOLDER_GONE
+    else:
+        return None, ""  # its holder is alive
+    as_read = MigrationRun.objects.filter(
+        pk=run_id, status=current.status, worker=current.worker, heartbeat_at=current.heartbeat_at
+    )
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
-    stale = now - timedelta(seconds=conf.lease_seconds())
-    claimable = Q(status=MigrationRun.Status.QUEUED) | Q(status=MigrationRun.Status.RUNNING, heartbeat_at__lt=stale)
     with transaction.atomic():
-        claimed = (
-            MigrationRun.objects.filter(pk=run_id, cancel_requested=False)
-            .filter(claimable)
-            .update(status=MigrationRun.Status.RUNNING, worker=token, heartbeat_at=now)
-        )
-        if not claimed:
-            # Cancelled while queued or while its worker was dead: close it.
-            closed = (
-                MigrationRun.objects.filter(pk=run_id, cancel_requested=True)
-                .filter(claimable)
-                .update(status=MigrationRun.Status.CANCELLED, finished_at=now)
-            )
-            if closed:
+        if current.cancel_requested:
+            # Cancelled while queued or while its worker was gone: close it.
+            if as_read.update(status=MigrationRun.Status.CANCELLED, finished_at=now):
                 stage_drop(MigrationRun(pk=run_id))
             return None, ""
+        fields = {"status": MigrationRun.Status.RUNNING, "worker": token, "heartbeat_at": now}
+        fields.update(holder.current().as_fields())
+        if takeover:
+            fields.update(takeovers=F("takeovers") + 1, last_takeover=takeover)
+        if not as_read.filter(cancel_requested=False).update(**fields):
+            return None, ""  # another worker claimed it, or its holder wrote meanwhile
+        if takeover:
+            log.warning("run %s taken over from %s (%s)", run_id, current.worker, takeover)
         run = MigrationRun.objects.select_for_update().get(pk=run_id)
         run.deliveries += 1
         if run.started_at is None:
@@ -165,6 +184,21 @@ def migration_run_claim(*, run_id: int, worker: str) -> tuple[MigrationRun | Non
             run.save(update_fields=["status", "message", "finished_at"])
             return None, ""
     return run, token
+
+
+def migration_run_recheck_seconds(*, run_id: int) -> int | None:
+    """When a delivery that found the run held should look again; ``None`` once it is not running.
+
+    Within seconds when its holder process is gone (once the run has been silent long
+    enough); else when the lease could have expired.
+    """
+    state = MigrationRun.objects.filter(pk=run_id, status=MigrationRun.Status.RUNNING).values(*holder.FIELDS).first()
+    if state is None:
+        return None
+    if holder.process_gone(state["holder_host"], state["holder_pid"], state["holder_started"]):
+        silent = min(holder.seconds_silent(state["heartbeat_at"]), holder.silence_seconds())
+        return max(math.ceil(holder.silence_seconds() - silent), 1)
+    return conf.lease_seconds() + 1
 
 
 def migration_run_execute(*, run: MigrationRun, token: str) -> MigrationRun:
@@ -201,21 +235,29 @@ def migration_run_help(*, run_id: int, token: str) -> MigrationRun | None:
 
 
 def migration_runs_reconcile() -> list[int]:
-    """Re-enqueue runs whose worker died (stale heartbeat) or whose message was lost.
+    """Re-enqueue runs whose worker died or whose message was lost.
 
-    Called when a worker starts and periodically; a duplicate delivery is harmless
-    because the claim is a conditional update.
+    A run is re-enqueued when its heartbeat is older than the lease, or at once when the
+    process holding it ran on this machine and is gone (``engine.holder``): a worker killed
+    and restarted resumes its runs within seconds, with or without beat, instead of waiting
+    for the lease or for the broker's redelivery. Called when a worker starts and
+    periodically (beat); a duplicate delivery is harmless because the claim is a
+    conditional update.
     """
     stale = timezone.now() - timedelta(seconds=conf.lease_seconds())
-    ids = list(
+    ids = set(
         MigrationRun.objects.filter(
             Q(status=MigrationRun.Status.RUNNING, heartbeat_at__lt=stale)
             | Q(status=MigrationRun.Status.QUEUED, created_at__lt=stale)
         ).values_list("pk", flat=True)
     )
-    for run_id in ids:
+    held_here = MigrationRun.objects.filter(status=MigrationRun.Status.RUNNING, holder_host=holder.host_id())
+    for run_id, *identity in held_here.values_list("pk", "holder_host", "holder_pid", "holder_started"):
+        if holder.process_gone(*identity):
+            ids.add(run_id)
+    for run_id in sorted(ids):
         migration_run_execute_task.delay(run_id)
-    return ids
+    return sorted(ids)
 
 
 def migration_run_mark_failed(*, run_id: int, error: str) -> None:

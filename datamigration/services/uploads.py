@@ -9,9 +9,11 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from datamigration import conf, readers
-from datamigration.models import MasterDataObject, Upload
+from datamigration.models import MasterDataObject, MigrationRun, Upload
 from datamigration.services.objects import REFERENCE_OTHER_PROJECT
 from erpimpl.errors import DomainError
 from projects.audit import audited
@@ -22,12 +24,15 @@ from projects.updating import apply_update
 
 __all__ = [
     "BAD_HEADER_ROW",
+    "ENCODING_NOT_CSV",
+    "ENCODING_RUN_ACTIVE",
     "FIELD_MAPPED_TWICE",
     "UPLOAD_TYPES",
     "UNKNOWN_COLUMN",
     "UNKNOWN_FIELD",
     "guess_mapping",
     "mapping_problems",
+    "upload_change_encoding",
     "upload_create",
     "upload_update_mapping",
 ]
@@ -36,6 +41,8 @@ UNKNOWN_FIELD = "{field!r} is not a field of {object}."
 FIELD_MAPPED_TWICE = "The field {field!r} is mapped to more than one column."
 UNKNOWN_COLUMN = "The file has no column {column!r}."
 BAD_HEADER_ROW = "The header row must be 1 or more."
+ENCODING_NOT_CSV = N_("Only a CSV file has an encoding to change.")
+ENCODING_RUN_ACTIVE = N_("A run of this file is queued or running; change the encoding once it has ended.")
 
 
 #: The door's type table for ``projects.files.validate_upload`` (empty file, size,
@@ -144,9 +151,10 @@ def upload_create(
                 sheet = sheet or (sheets[0] if sheets else "")
                 if sheet not in sheets:
                     raise readers.FileRejected(readers.UNKNOWN_SHEET.format(sheet=sheet))
-                enc = ""
+                enc = detected = ""
             else:
                 enc, delimiter = readers.check_text_file(probe_path, encoding or None)
+                detected = readers.encoding_disagreement(probe_path, enc) if encoding else ""
             headers, has_data = readers.read_header(
                 probe_path, fmt=fmt, encoding=enc or "utf-8", delimiter=delimiter, sheet=sheet, header_row=header_row
             )
@@ -168,6 +176,7 @@ def upload_create(
                     sha256=sha,
                     format=fmt,
                     encoding=enc,
+                    detected_encoding=detected,
                     delimiter=delimiter,
                     sheet=sheet,
                     header_row=header_row,
@@ -216,3 +225,36 @@ def upload_update_mapping(*, upload: Upload, by, mapping: dict[str, str], versio
         obj.saved_mapping = saved
         obj.save(update_fields=["saved_mapping", "updated_at"])
     return updated
+
+
+@audited
+def upload_change_encoding(*, upload: Upload, by, encoding: str, version: int | None = None) -> Upload:
+    """Read a CSV upload again in another encoding (blank: detect it); header, mapping and warning follow.
+
+    Columns still in the header keep their mapping; columns that now read differently are
+    mapped again as a new upload would be. Refused while a run of the file is active.
+    """
+    require(by, upload.project, Capability.UPLOAD_DATA)
+    if upload.format != Upload.Format.CSV:
+        raise DomainError(_(ENCODING_NOT_CSV), field="encoding")
+    if upload.runs.filter(status__in=MigrationRun.ACTIVE).exists():
+        raise DomainError(_(ENCODING_RUN_ACTIVE), field="encoding")
+    path = Path(upload.file.path)
+    try:
+        enc, delimiter = readers.check_text_file(path, encoding or None)
+        headers, _has_data = readers.read_header(
+            path, fmt="csv", encoding=enc, delimiter=delimiter, header_row=upload.header_row
+        )
+    except readers.FileRejected as exc:
+        raise DomainError(exc.message, field="encoding") from None
+    kept = {column: field for column, field in upload.mapping.items() if column in headers}
+    guessed = guess_mapping(upload.object, [h for h in headers if h not in kept])
+    kept.update({column: field for column, field in guessed.items() if field not in kept.values()})
+    changes = {
+        "encoding": enc,
+        "detected_encoding": readers.encoding_disagreement(path, enc) if encoding else "",
+        "delimiter": delimiter,
+        "headers": headers,
+        "mapping": kept,
+    }
+    return apply_update(upload, version=version, changes=changes, allowed=set(changes))

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
-from datamigration.models import MasterDataObject, MigrationRun
+from datamigration.models import MasterDataObject, MigrationRun, Upload
 from datamigration.tests.factories import UOM_ONE_ERROR
 from projects.tests.isolation import api_url, matrix_cases
 
@@ -23,6 +23,7 @@ COVERED_ROUTES = {
     "datamigration-api:object-fields",
     "datamigration-api:upload-list",
     "datamigration-api:upload-detail",
+    "datamigration-api:upload-encoding",
     "datamigration-api:run-list",
     "datamigration-api:run-detail",
     "datamigration-api:run-cancel",
@@ -38,6 +39,7 @@ COVERED_ROUTES = {
     "datamigration:template",
     "datamigration:upload_create",
     "datamigration:upload_detail",
+    "datamigration:upload_encoding",
     "datamigration:run_start",
     "datamigration:run_detail",
     "datamigration:run_progress",
@@ -50,6 +52,7 @@ COVERED_ROUTES = {
     "datamigration-portal:object_list",
     "datamigration-portal:upload_create",
     "datamigration-portal:upload_detail",
+    "datamigration-portal:upload_encoding",
     "datamigration-portal:run_start",
     "datamigration-portal:run_detail",
     "datamigration-portal:run_progress",
@@ -129,6 +132,7 @@ MATRIX = {
     # page actions (POST)
     "datamigration:upload_create-post": UPLOADER_POST,
     "datamigration:upload_detail-post": UPLOADER_POST,  # save the mapping
+    "datamigration:upload_encoding": UPLOADER_POST,
     "datamigration:run_start": UPLOADER_POST,  # a validation
     "datamigration:run_start-load": LOADER_POST,
     "datamigration:run_cancel": UPLOADER_POST,  # a queued validation
@@ -137,12 +141,14 @@ MATRIX = {
     "datamigration-portal:upload_create-post": UPLOADER_POST,
     "datamigration-portal:run_start": UPLOADER_POST,
     "datamigration-portal:run_cancel": UPLOADER_POST,
+    "datamigration-portal:upload_encoding": UPLOADER_POST,
     # the API
     "api:object-create": _cells(201, 201, 403, 403, 403, 400),
     "api:object-fields": _cells(201, 201, 403, 403, 403, 404),
     "api:object-template": EVERY_MEMBER,
     "api:upload-create": _cells(201, 201, 403, 201, 403, 400),
     "api:upload-mapping": _cells(200, 200, 403, 200, 403, 404),
+    "api:upload-encoding": _cells(200, 200, 403, 200, 403, 404),
     "api:run-validate": _cells(202, 202, 403, 202, 403, 400),
     "api:run-load": _cells(202, 202, 403, 403, 403, 400),
     "api:run-cancel": _cells(200, 200, 403, 200, 403, 404),  # a queued validation
@@ -194,6 +200,17 @@ def _upload_body(w):
 
 def _mapping_body(w):
     return {"version": w["upload"].version, "col_0": "code", "col_1": "name"}
+
+
+def _latin1(upload):
+    """The upload as if it had been declared latin-1 (the encoding requests read it again in UTF-8)."""
+    Upload.objects.filter(pk=upload.pk).update(encoding="latin-1", detected_encoding="utf-8")
+    upload.refresh_from_db()
+    return upload
+
+
+def _encoding_body(w):
+    return {"encoding": "utf-8", "version": w["upload"].version}
 
 
 def _api_upload(client, w):
@@ -260,6 +277,7 @@ REQUESTS = {
     "datamigration-portal:upload_create": _page("get", "datamigration-portal:upload_create", "object"),
     "datamigration:upload_create-post": _page("post", "datamigration:upload_create", "object", data=_upload_body),
     "datamigration:upload_detail-post": _page("post", "datamigration:upload_detail", "upload", data=_mapping_body),
+    "datamigration:upload_encoding": _page("post", "datamigration:upload_encoding", "upload", data=_encoding_body),
     "datamigration:run_start": _page(
         "post", "datamigration:run_start", "upload", data=lambda w: {"mode": "validate", "cycle": "mock1"}
     ),
@@ -282,11 +300,17 @@ REQUESTS = {
         "post", "datamigration-portal:run_start", "upload", data=lambda w: {"mode": "validate", "cycle": "mock1"}
     ),
     "datamigration-portal:run_cancel": _page_cancel("datamigration-portal:run_cancel"),
+    "datamigration-portal:upload_encoding": _page(
+        "post", "datamigration-portal:upload_encoding", "upload", data=_encoding_body
+    ),
     "api:object-create": _api_object_create,
     "api:object-fields": _api_object_fields,
     "api:object-template": _api_get("datamigration-api:object-template", "object", format="csv"),
     "api:upload-create": _api_upload,
     "api:upload-mapping": _api_mapping,
+    "api:upload-encoding": lambda client, w: client.post(
+        api_url("datamigration-api:upload-encoding", w["upload"].pk), _encoding_body(w), format="json"
+    ),
     "api:run-validate": _api_run("validate"),
     "api:run-load": _api_run("load"),
     "api:run-cancel": _api_cancel,
@@ -314,6 +338,8 @@ def test_role_matrix(action, persona, expected, mine, client_of):
 def test_page_actions_did_what_they_say(mine, consultant, client_of):
     """The 302s of the matrix are the work done, not a refusal sent back to the page."""
     client = client_of("consultant")
+    encoded = REQUESTS["datamigration:upload_encoding"](client, {**mine, "upload": _latin1(mine["upload"])})
+    mine["upload"].refresh_from_db()
     queued = _queued_validation(mine)
 
     started = REQUESTS["datamigration:run_start"](client, mine)
@@ -326,6 +352,8 @@ def test_page_actions_did_what_they_say(mine, consultant, client_of):
     assert MigrationRun.objects.get(pk=queued.pk).status == MigrationRun.Status.CANCELLED
     assert cancelled["Location"] == reverse("datamigration:run_detail", args=[mine["project"].code, queued.pk])
     assert mapped["Location"] == reverse("datamigration:upload_detail", args=[mine["project"].code, mine["upload"].pk])
+    assert encoded["Location"] == mapped["Location"]
+    assert Upload.objects.get(pk=mine["upload"].pk).encoding == "utf-8", "read again in UTF-8"
     upload = mine["object"].uploads.latest("pk")
     assert uploaded["Location"] == reverse("datamigration-portal:upload_detail", args=[mine["project"].code, upload.pk])
 

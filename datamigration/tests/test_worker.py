@@ -129,6 +129,40 @@ def test_a_killed_worker_is_replaced_and_the_run_ends_like_an_uninterrupted_one(
 
     assert finished.status == "succeeded", (finished.message, rescuer.output()[-3000:])
     assert finished.deliveries == 2
+    assert (finished.takeovers, finished.last_takeover) == (1, "lease_expired")
+    _assert_like_an_uninterrupted_load(project, consultant, md_dir, manifest, finished)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_and_restarted_at_once_resumes_its_run_without_waiting_for_the_lease(
+    project, consultant, md_dir, manifest, products_upload, start_worker
+):
+    """No beat, a ten-minute lease, the message unacknowledged until the broker's redelivery
+    timeout (two hours): only the restarted worker seeing that the holder process is gone
+    can resume the run."""
+    long_lease = {"DATAMIGRATION_LEASE_SECONDS": "600"}
+    doomed = start_worker("restarted", **long_lease)
+    run = services.migration_run_start(upload=products_upload, by=consultant, mode="load", workers=1)
+    _wait(
+        lambda: MigrationRun.objects.filter(pk=run.pk, processed_rows__gte=300, status="running").exists(),
+        90,
+        "the first worker to commit some chunks",
+        doomed,
+    )
+    held = MigrationRun.objects.get(pk=run.pk)
+    assert held.holder_pid == doomed.process.pid, "the lease names the worker process"
+    doomed.stop(kill=True)
+    killed_at = MigrationRun.objects.get(pk=run.pk)
+    assert killed_at.status == "running" and 0 < killed_at.processed_rows < 2000
+
+    restarted = start_worker("restarted", **long_lease)
+    finished = _finished(run, 120, restarted)
+
+    assert finished.status == "succeeded", (finished.message, restarted.output()[-3000:])
+    assert finished.deliveries == 2
+    assert (finished.takeovers, finished.last_takeover) == (1, "holder_gone")
+    assert finished.holder_pid == restarted.process.pid
     _assert_like_an_uninterrupted_load(project, consultant, md_dir, manifest, finished)
 
 

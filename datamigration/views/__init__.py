@@ -29,7 +29,7 @@ from datamigration.views.runs import (
     RunProgressView,
     RunStartView,
 )
-from datamigration.views.uploads import UploadCreateView, UploadDetailView
+from datamigration.views.uploads import UploadCreateView, UploadDetailView, UploadEncodingView
 
 __all__ = [
     "FieldCreateView",
@@ -48,5 +48,6 @@ __all__ = [
     "TemplateDownloadView",
     "UploadCreateView",
     "UploadDetailView",
+    "UploadEncodingView",
     "portal",
 ]

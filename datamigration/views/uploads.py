@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from datamigration import selectors, services
-from datamigration.forms import MappingForm, RunStartForm, UploadForm
+from datamigration.forms import EncodingForm, MappingForm, RunStartForm, UploadForm
 from datamigration.views.common import PageMixin
-from projects.actions import ServiceFormView, call_service
+from projects.actions import ServiceActionView, ServiceFormView, call_service
 from projects.roles import Capability
 
 C = Capability
@@ -63,6 +63,7 @@ class UploadDetailView(PageMixin, TemplateView):
         context.update(
             upload=upload,
             mapping_form=kwargs.get("mapping_form") or MappingForm(upload=upload),
+            encoding_form=EncodingForm(initial={"encoding": upload.encoding, "version": upload.version}),
             run_form=kwargs.get("run_form") or RunStartForm(),
             runs=selectors.run_list(user=self.request.user, project=self.project).filter(upload=upload),
             required=selectors.field_names(upload.object, required=True),
@@ -85,3 +86,23 @@ class UploadDetailView(PageMixin, TemplateView):
                 messages.success(request, _("Mapping saved."))
                 return redirect(self.url("upload_detail", upload.pk))
         return self.render_to_response(self.get_context_data(upload=upload, mapping_form=form))
+
+
+class UploadEncodingView(PageMixin, ServiceActionView):
+    """Read a CSV upload again in another encoding (its header and mapping follow); back to the upload."""
+
+    capability = C.UPLOAD_DATA
+    form_class = EncodingForm
+    success_message = gettext_lazy("Encoding changed: check the column mapping.")
+
+    def get_object(self):
+        return selectors.upload_get(user=self.request.user, project=self.project, pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.upload_change_encoding(
+            upload=self.object, by=self.request.user, encoding=data["encoding"], version=data["version"]
+        )
+
+    def get_success_url(self, result):
+        return self.url("upload_detail", self.object.pk)

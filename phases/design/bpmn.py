@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
-from erpimpl.errors import DomainError
+from erpimpl.errors import DomainError, PayloadTooLarge
 
 BPMN_MODEL_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMN_DI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -71,7 +71,7 @@ def validate_bpmn(data: bytes, *, filename: str = "diagram.bpmn") -> BpmnDiagram
     if not name.lower().endswith(ALLOWED_EXTENSIONS):
         raise DomainError(BPMN_EXTENSION.format(name=name), field=FIELD)
     if len(data) > MAX_BPMN_BYTES:
-        raise DomainError(BPMN_TOO_LARGE.format(limit=MAX_BPMN_BYTES // (1024 * 1024)), field=FIELD)
+        raise PayloadTooLarge(BPMN_TOO_LARGE.format(limit=MAX_BPMN_BYTES // (1024 * 1024)), field=FIELD)
     if not data or not data.strip():
         raise DomainError(BPMN_EMPTY, field=FIELD)
     try:
@@ -102,7 +102,7 @@ def read_upload(upload) -> tuple[bytes, str]:
     name = getattr(upload, "name", "") or "diagram.bpmn"
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BPMN_BYTES:
-        raise DomainError(BPMN_TOO_LARGE.format(limit=MAX_BPMN_BYTES // (1024 * 1024)), field=FIELD)
+        raise PayloadTooLarge(BPMN_TOO_LARGE.format(limit=MAX_BPMN_BYTES // (1024 * 1024)), field=FIELD)
     if hasattr(upload, "seek"):
         upload.seek(0)
     data = upload.read(MAX_BPMN_BYTES + 1)

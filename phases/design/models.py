@@ -248,7 +248,7 @@ class FunctionDescription(VersionedModel, ProjectScopedModel):
     requirement = models.ForeignKey(
         "discovery.Requirement",
         verbose_name=_("requirement"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="function_descriptions",
     )
     design = models.ForeignKey(

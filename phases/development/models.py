@@ -238,13 +238,13 @@ class Release(VersionedModel, ProjectScopedModel):
     source_environment = models.ForeignKey(
         Environment,
         verbose_name=_("from environment"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="outgoing_releases",
     )
     target_environment = models.ForeignKey(
         Environment,
         verbose_name=_("to environment"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="incoming_releases",
     )
     items = models.ManyToManyField(

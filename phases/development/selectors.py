@@ -7,35 +7,27 @@ Public for other apps (``testing``, ``golive``): ``development_item_list``,
 from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 
 from phases.development.models import DevelopmentItem, Environment, Release
 from phases.development.transitions import ITEM_TRANSITIONS
 from projects.roles import allowed_moves
-from projects.selectors import get_in_project
+from projects.selectors import audit_entries, get_in_project
 
 
-def history(*, target):
-    """Audit entries of one object the caller has already fetched through a scoped selector.
-
-    The object being visible is the scoping: development objects have no internal rows, and
-    their internal fields (complexity, estimate) are not recorded in the trail at all.
-    """
-    return (
-        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(target), object_pk=str(target.pk))
-        .select_related("actor", "content_type")
-        .order_by("-timestamp")
-    )
+def history(*, user, target):
+    """Audit entries of one object, as the user may read them (``projects.selectors.audit_entries``:
+    the project's scoping, internal objects and fields left out for client roles)."""
+    return audit_entries(user=user, target=target)
 
 
-def history_rows(*, target, limit: int = 20) -> list[dict]:
+def history_rows(*, user, target, limit: int = 20) -> list[dict]:
     """The object's recent audit entries with readable changes: field labels, choice labels,
     related objects by name, link lists as "+ added" / "− removed". A creation is one line."""
     model = type(target)
     rows = []
-    for entry in history(target=target)[:limit]:
+    for entry in history(user=user, target=target)[:limit]:
         changes = []
         if entry.action == LogEntry.Action.UPDATE:
             display = entry.changes_display_dict

@@ -7,7 +7,7 @@ writes inside one transaction and returns the saved instance. Refusals raise
 """
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from erpimpl.errors import STALE_VERSION, ConflictError, DomainError
@@ -200,7 +200,7 @@ def environment_delete(*, environment: Environment, by) -> None:
     try:
         with transaction.atomic():
             environment.delete()
-    except ProtectedError as exc:
+    except (ProtectedError, RestrictedError) as exc:  # releases refer to it (deleted only with the project)
         raise DomainError(ENVIRONMENT_IN_USE) from exc
 
 

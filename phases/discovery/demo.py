@@ -22,7 +22,8 @@ from phases.discovery.models import (
     RolloutWave,
     Stakeholder,
 )
-from projects.models import Approval
+from projects import services as project_services
+from projects.models import Approval, Phase, PhaseKind
 from projects.roles import Role
 
 A = BusinessArea
@@ -520,3 +521,15 @@ def seed(project, users) -> None:
                 decision=Approval.Decision.APPROVED,
                 comment="Đồng ý. Approved — please keep the e-invoice risk under close watch.",
             )
+
+    # The discovery phase completes through its approved gate (the sign-off above).
+    phase = project.phases.get(kind=PhaseKind.DISCOVERY)
+    gate = phase.gate_approval
+    if phase.status != Phase.Status.COMPLETED and gate is not None and gate.decision == Approval.Decision.APPROVED:
+        project_services.phase_update(
+            phase=phase,
+            by=pm,
+            version=phase.version,
+            status=Phase.Status.COMPLETED,
+            actual_end=project.planned_start + timedelta(days=30),
+        )

@@ -5,14 +5,13 @@ returns a new token once; ``GET`` lists your tokens (never their secret);
 ``DELETE /api/v1/auth/token/<token_key>/`` revokes one.
 """
 
-from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
+from erpimpl.schema import ErrorSerializer
 from projects import selectors, services
 
 
@@ -40,27 +39,43 @@ INVALID_LOGIN = "Unable to sign in with these credentials."
 
 class TokenListCreateView(generics.ListCreateAPIView):
     serializer_class = TokenSerializer
-    throttle_scope = "login"
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
-
-    def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AuthToken.objects.none()
         return selectors.token_list(user=self.request.user)
 
-    @extend_schema(request=TokenCreateSerializer, responses={201: NewTokenSerializer})
+    @extend_schema(
+        description=(
+            "A new token, from a username and password or from the signed-in session. Failed sign-ins are "
+            "limited per account and per client address, together with the login page: past the limit the "
+            "answer is 429 with Retry-After."
+        ),
+        request=TokenCreateSerializer,
+        responses={
+            201: NewTokenSerializer,
+            429: OpenApiResponse(
+                ErrorSerializer, "Too many failed sign-ins for this account or from this address (see Retry-After)."
+            ),
+        },
+    )
     def post(self, request):
         serializer = TokenCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = request.user if request.user.is_authenticated else None
         if data.get("username"):
-            user = authenticate(request, username=data["username"], password=data.get("password", ""))
+            try:
+                user = services.login_attempt(request, username=data["username"], password=data.get("password", ""))
+            except services.LoginLocked as locked:
+                return Response(
+                    {"detail": locked.message},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                    headers={"Retry-After": str(locked.seconds)},
+                )
             if user is None:
                 return Response({"detail": INVALID_LOGIN}, status=status.HTTP_400_BAD_REQUEST)
         if user is None:

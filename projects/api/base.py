@@ -7,6 +7,8 @@ custom actions. Writes never touch models directly: they validate an input seria
 and call the app's service, which checks the capability itself.
 """
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -191,17 +193,48 @@ class ServiceCreateMixin(ServiceCallsMixin):
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
 
+READ_ONLY_FIELD = N_("This field cannot be changed here.")
+UNKNOWN_FIELD = N_("Unknown field.")
+CHANGED_BY_ACTION = N_("Only the “{action}” action changes this field: POST {url}.")
+
+
 class ServiceUpdateMixin(ServiceCallsMixin):
-    """PATCH: validate a partial input (``version`` required), call ``perform_service_update``."""
+    """PATCH: validate a partial input (``version`` required), call ``perform_service_update``.
+
+    A body naming a field the update does not take (read-only, unknown, or changed only by
+    an action: ``field_actions = {"status": "transition"}``) answers 400 listing each such
+    field, and changes nothing: a field is never silently ignored.
+    """
+
+    field_actions: dict[str, str] = {}
 
     def get_update_serializer(self, *args, **kwargs):
         kwargs.setdefault("context", self.get_serializer_context())
         serializer_class = getattr(self, "update_serializer_class", None) or self.input_serializer_class
         return serializer_class(*args, **kwargs)
 
+    def refuse_fields_not_taken(self, request, serializer) -> None:
+        if not hasattr(request.data, "keys"):
+            return  # not an object: the serializer answers 400 for it
+        taken = {name for name, field in serializer.fields.items() if not field.read_only}
+        refused = sorted(set(request.data.keys()) - taken)
+        if not refused:
+            return
+        shown = set(self.get_serializer().fields)
+        errors = {}
+        for name in refused:
+            if name in self.field_actions:
+                action = getattr(self, self.field_actions[name])
+                url = f"{request.path}{action.url_path}/"
+                errors[name] = [_(CHANGED_BY_ACTION).format(action=action.url_path, url=url)]
+            else:
+                errors[name] = [_(READ_ONLY_FIELD) if name in shown else _(UNKNOWN_FIELD)]
+        raise serializers.ValidationError(errors)
+
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
         serializer = self.get_update_serializer(data=request.data, partial=True)
+        self.refuse_fields_not_taken(request, serializer)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)

@@ -129,7 +129,7 @@ class MembershipInputSerializer(serializers.Serializer):
 
 class MembershipUpdateSerializer(serializers.Serializer):
     version = VersionField()
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
 
 
 # --- phases -----------------------------------------------------------------------------

@@ -13,8 +13,14 @@ from projects.services.approvals import (  # noqa: F401
     approval_request,
     signoff_check_register,
 )
+from projects.services.logins import (  # noqa: F401
+    LoginLocked,
+    client_address,
+    login_attempt,
+)
 from projects.services.plan import (  # noqa: F401
     DEPENDENCY_CYCLE,
+    DEPENDENCY_ON_ITSELF,
     DEPENDENCY_OTHER_PROJECT,
     MILESTONE_FIELDS,
     NOT_A_MEMBER,
@@ -28,11 +34,19 @@ from projects.services.plan import (  # noqa: F401
 )
 from projects.services.setup import (  # noqa: F401
     CANNOT_CREATE_PROJECT,
+    GATE_ALREADY_APPROVED,
+    GATE_ALREADY_PENDING,
+    GATE_NOT_REQUESTED,
+    GATE_REJECTED,
     LAST_PM,
+    MIN_PROJECT_DAYS,
     PHASE_FIELDS,
     PHASE_GATE_OPEN,
+    PROJECT_DELETE_BLOCKED,
     PROJECT_FIELDS,
+    PROJECT_TOO_SHORT,
     TEMPLATE_NAME_TAKEN,
+    gate_request_refusal,
     membership_create,
     membership_delete,
     membership_update,
@@ -46,5 +60,7 @@ from projects.services.setup import (  # noqa: F401
 )
 from projects.services.tokens import (  # noqa: F401
     token_create,
+    token_is_current,
     token_revoke,
+    tokens_revoke_all,
 )

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
@@ -66,8 +67,18 @@ def approval_request(*, project: Project, by, title: str, target=None, approver=
     return approval
 
 
+def approval_link(approval: Approval) -> str:
+    """The absolute address of what is to be approved: the target's page, else the project's
+    (whose "waiting for you" list decides any sign-off). ``settings.SITE_URL`` starts it."""
+    target = approval.target if approval.content_type_id else None
+    path = target.get_absolute_url() if hasattr(target, "get_absolute_url") else approval.project.get_absolute_url()
+    return f"{settings.SITE_URL}{path}"
+
+
 def approval_notify(*, approval_id: int) -> bool:
-    """E-mail the approvers that a sign-off waits for them. Runs once per approval.
+    """E-mail the approvers that a sign-off waits for them, with a link to it. Runs once per approval.
+
+    Never to the requester (``selectors.approval_recipients``): they do not decide their own.
 
     The row is claimed with a conditional UPDATE inside the transaction that sends the
     mail: a redelivered task finds it claimed and sends nothing; a failed send rolls the
@@ -86,7 +97,9 @@ def approval_notify(*, approval_id: int) -> bool:
                 subject=_("[%(code)s] Sign-off waiting for you: %(title)s")
                 % {"code": approval.project.code, "title": approval.title},
                 message=_("%(who)s asks for your decision on “%(title)s” in project %(project)s.")
-                % {"who": approval.requested_by, "title": approval.title, "project": approval.project},
+                % {"who": approval.requested_by, "title": approval.title, "project": approval.project}
+                + "\n\n"
+                + _("Review it and decide here: %(url)s") % {"url": approval_link(approval)},
                 from_email=None,
                 recipient_list=recipients,
             )

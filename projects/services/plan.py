@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from erpimpl.errors import DomainError
 from projects.audit import audited
@@ -20,6 +21,7 @@ from projects.updating import apply_update
 NOT_A_MEMBER = "{user} is not a member of this project."
 DEPENDENCY_OTHER_PROJECT = "A task can only depend on tasks of the same project."
 DEPENDENCY_CYCLE = "This dependency would create a cycle: {title} already depends on this task."
+DEPENDENCY_ON_ITSELF = N_("A task cannot depend on itself.")
 
 
 # --- milestones and tasks ---------------------------------------------------------------
@@ -77,18 +79,22 @@ def _check_dependencies(task_pk: int | None, project: Project, depends_on) -> No
             raise DomainError(DEPENDENCY_OTHER_PROJECT, field="depends_on")
     if task_pk is None:
         return
-    # Walk upstream from each new dependency; meeting this task again means a cycle.
-    seen, frontier = set(), [(o.pk, o.title) for o in depends_on]
-    while frontier:
-        pk, title = frontier.pop()
-        if pk == task_pk:
-            raise DomainError(DEPENDENCY_CYCLE.format(title=title), field="depends_on")
-        if pk in seen:
-            continue
-        seen.add(pk)
-        frontier.extend(
-            Task.depends_on.through.objects.filter(from_task_id=pk).values_list("to_task_id", "to_task__title")
-        )
+    # Walk upstream from each new dependency; meeting this task again means that this
+    # dependency (the one named in the message) closes a cycle.
+    for dependency in depends_on:
+        if dependency.pk == task_pk:
+            raise DomainError(_(DEPENDENCY_ON_ITSELF), field="depends_on")
+        seen, frontier = set(), [dependency.pk]
+        while frontier:
+            pk = frontier.pop()
+            if pk == task_pk:
+                raise DomainError(DEPENDENCY_CYCLE.format(title=dependency.title), field="depends_on")
+            if pk in seen:
+                continue
+            seen.add(pk)
+            frontier.extend(
+                Task.depends_on.through.objects.filter(from_task_id=pk).values_list("to_task_id", flat=True)
+            )
 
 
 def _normalise_task_status(changes: dict) -> None:

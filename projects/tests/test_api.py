@@ -109,14 +109,16 @@ def test_update_without_version_is_refused(consultant, project, api_client_for):
 def test_writes_that_try_to_set_project_or_version_do_not_move_the_object(
     consultant, project, other_project, api_client_for
 ):
+    """A field the update does not take is refused by name (never silently ignored)."""
     task = TaskFactory(project=project)
     client = api_client_for(consultant)
-    response = client.patch(
-        reverse("projects-api:task-detail", args=[task.pk]),
-        {"version": 1, "project": other_project.code, "title": "ok"},
-        format="json",
-    )
-    assert response.status_code == 200
+    url = reverse("projects-api:task-detail", args=[task.pk])
+    response = client.patch(url, {"version": 1, "project": other_project.code, "title": "ok"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"project": ["This field cannot be changed here."]}
+    task.refresh_from_db()
+    assert task.project_id == project.pk and task.version == 1 and task.title != "ok"
+    assert client.patch(url, {"version": 1, "title": "ok"}, format="json").status_code == 200
     task.refresh_from_db()
     assert task.project_id == project.pk and task.version == 2
 

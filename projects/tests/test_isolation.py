@@ -206,6 +206,7 @@ FIRM_PAGE = {"pm": 200, "consultant": 200, "sponsor": 403, "key_user": 403, "vie
 MATRIX = {
     # API
     "update_project": {"pm": 200, "consultant": 403, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 404},
+    "delete_project": {"pm": 204, "consultant": 403, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 404},
     "create_task": {"pm": 201, "consultant": 201, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 400},
     "update_task": {"pm": 200, "consultant": 200, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 404},
     "delete_milestone": {"pm": 204, "consultant": 204, "sponsor": 403, "key_user": 403, "viewer": 403, "outsider": 404},
@@ -266,6 +267,7 @@ REQUESTS = {
     "update_project": lambda c, p: c.patch(
         _api("project-detail", p.code), {"version": p.version, "name": "Renamed"}, format="json"
     ),
+    "delete_project": lambda c, p: c.delete(_api("project-detail", p.code)),
     "create_task": lambda c, p: c.post(
         _api("task-list"), {"project": p.code, "phase": "design", "title": "New"}, format="json"
     ),

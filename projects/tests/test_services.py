@@ -84,6 +84,28 @@ def test_dependency_cycle_is_refused(project, consultant):
         services.task_update(task=a, by=consultant, version=a.version, depends_on=[b])
 
 
+def test_the_cycle_message_names_the_dependency_that_closes_the_cycle(project, consultant, api_client_for):
+    a, b, c = (TaskFactory(project=project, title=t) for t in ("Blueprint", "Build", "Cutover"))
+    unrelated = TaskFactory(project=project, title="Unrelated")
+    services.task_update(task=b, by=consultant, version=b.version, depends_on=[a])
+    services.task_update(task=c, by=consultant, version=c.version, depends_on=[b])
+    a.refresh_from_db()
+    with pytest.raises(DomainError) as caught:
+        services.task_update(task=a, by=consultant, version=a.version, depends_on=[unrelated, c])
+    assert caught.value.message == services.DEPENDENCY_CYCLE.format(title="Cutover")
+    assert caught.value.field == "depends_on"
+    response = api_client_for(consultant).patch(
+        f"/api/v1/projects/tasks/{a.pk}/", {"version": a.version, "depends_on": [b.pk]}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"depends_on": [services.DEPENDENCY_CYCLE.format(title="Build")]}
+    with pytest.raises(DomainError) as caught:
+        services.task_update(task=a, by=consultant, version=a.version, depends_on=[a])
+    assert caught.value.message == services.DEPENDENCY_ON_ITSELF
+    a.refresh_from_db()
+    assert list(a.depends_on.all()) == [] and a.version == 1
+
+
 def test_dependency_on_another_projects_task_is_refused(project, other_project, consultant):
     mine, theirs = TaskFactory(project=project), TaskFactory(project=other_project)
     with pytest.raises(DomainError, match="same project"):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from erpimpl.errors import DomainError
 from projects import files
 from projects.actions import safe_next
+from projects.containers import default_limits
 from projects.models import Approval
 from projects.roles import SELF_APPROVAL
 from projects.tests.factories import ApprovalFactory
@@ -78,7 +79,7 @@ def test_a_zip_bomb_disguised_as_a_workbook_is_refused_before_it_is_unpacked():
     assert len(bomb) < 200 * 1024
     error = refusal(upload("rows.xlsx", bomb))
     assert error.message == files.UPLOAD_UNSAFE_ARCHIVE.format(
-        reason=f"compression ratio over {files.ARCHIVE_MAX_RATIO}:1"
+        reason=f"compression ratio over {default_limits()['max_ratio']}:1"
     )
 
 

@@ -52,3 +52,33 @@ def test_a_redelivered_notification_is_not_sent_twice(project, pm, sponsor, mail
     assert services.approval_notify(approval_id=approval.pk) is True
     assert services.approval_notify(approval_id=approval.pk) is False
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["sponsor@client.test"]
+
+
+@pytest.mark.django_db
+def test_a_signoff_notice_goes_to_the_approvers_but_never_the_requester(project, pm, sponsor, mailoutbox):
+    other_pm = MembershipFactory(project=project, role=Role.PM, user=UserFactory(username="pm_two")).user
+    for user in (pm, sponsor, other_pm):
+        user.email = f"{user.username}@client.test"
+        user.save()
+    approval = services.approval_request(project=project, by=pm, title="Design sign-off")  # any approver
+    assert services.approval_notify(approval_id=approval.pk) is True
+    (mail,) = mailoutbox
+    assert sorted(mail.to) == sorted([sponsor.email, other_pm.email])
+    assert pm.email not in mail.to + mail.cc + mail.bcc
+
+
+@pytest.mark.django_db
+def test_a_signoff_notice_links_to_what_is_to_be_approved(project, pm, sponsor, mailoutbox, settings):
+    from phases.development.tests.factories import ReleaseFactory
+
+    settings.SITE_URL = "https://erp.example.test"
+    sponsor.email = "sponsor@client.test"
+    sponsor.save()
+    release = ReleaseFactory(project=project)
+    on_release = services.approval_request(project=project, by=pm, title="Transport", target=release, approver=sponsor)
+    plain = services.approval_request(project=project, by=pm, title="Budget", approver=sponsor)
+    services.approval_notify(approval_id=on_release.pk)
+    services.approval_notify(approval_id=plain.pk)
+    release_mail, plain_mail = mailoutbox
+    assert f"https://erp.example.test/projects/{project.code}/development/releases/{release.pk}/" in release_mail.body
+    assert plain_mail.body.endswith(f"https://erp.example.test/projects/{project.code}/")

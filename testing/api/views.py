@@ -225,6 +225,7 @@ class DefectViewSet(ServiceModelViewSet):
     input_serializer_class = s.DefectInputSerializer
     update_serializer_class = s.DefectUpdateSerializer
     action_input_serializers = {"transition": s.DefectTransitionSerializer, "comment": s.DefectCommentInputSerializer}
+    field_actions = {"status": "transition"}  # a PATCH naming status answers 400 pointing here
     filterset_class = DefectFilterSet
     ordering_fields = ["code", "severity", "priority", "status", "created_at"]
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -79,7 +79,7 @@ class CycleCase(ProjectScopedModel):
     scope_path = "cycle__project"
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="cycle_cases")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="cycle_cases")
+    case = models.ForeignKey(Case, on_delete=models.RESTRICT, related_name="cycle_cases")
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("tester"),

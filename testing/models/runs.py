@@ -29,8 +29,8 @@ class Execution(ProjectScopedModel):
     scope_path = "cycle__project"
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="executions")
-    cycle_case = models.ForeignKey(CycleCase, on_delete=models.PROTECT, related_name="executions")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="executions")
+    cycle_case = models.ForeignKey(CycleCase, on_delete=models.RESTRICT, related_name="executions")
+    case = models.ForeignKey(Case, on_delete=models.RESTRICT, related_name="executions")
     run = models.PositiveSmallIntegerField(_("run"), default=1)
     status = models.CharField(_("result"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     actual_result = models.TextField(_("actual result"), blank=True)

@@ -34,6 +34,7 @@ class DevelopmentItemViewSet(ServiceModelViewSet):
     input_serializer_class = s.DevelopmentItemInputSerializer
     update_serializer_class = s.DevelopmentItemUpdateSerializer
     action_input_serializers = {"transition": s.TransitionSerializer}
+    field_actions = {"status": "transition"}  # a PATCH naming status answers 400 pointing here
     filterset_class = DevelopmentItemFilterSet
     ordering_fields = ["number", "code", "title", "status", "type", "updated_at", "created_at"]
     ordering = ["project", "number"]

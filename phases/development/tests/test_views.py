@@ -335,3 +335,20 @@ def test_board_and_lists_use_the_shared_filter_form(client, consultant, project,
     body = board.content.decode()
     assert "UAT-mine" in body and "ELSEWHERE" not in body
     assert set(board.context["filter_form"].fields["environment"].queryset) == {mine}
+
+
+def test_a_patch_of_the_status_answers_400_naming_the_transition_and_changes_nothing(api_client_for, consultant, item):
+    """Only the transition action moves an item; a PATCH naming ``status`` neither moves it
+    silently nor bumps its version."""
+    url = reverse("development-api:item-detail", args=[item.pk])
+    response = api_client_for(consultant).patch(
+        url, {"version": item.version, "status": S.IN_DEVELOPMENT, "title": "Renamed"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"status": [f"Only the “transition” action changes this field: POST {url}transition/."]}
+    item.refresh_from_db()
+    assert (item.status, item.version, item.title) == (S.DESIGNED, 1, "Báo cáo công nợ phải thu")
+    moved = api_client_for(consultant).post(
+        f"{url}transition/", {"version": 1, "to_status": S.IN_DEVELOPMENT}, format="json"
+    )
+    assert moved.status_code == 200 and moved.json()["status"] == S.IN_DEVELOPMENT

@@ -46,7 +46,7 @@ class ItemDetailView(ProjectAccessMixin, TemplateView):
             item=item,
             allowed_targets=selectors.item_moves(user=user, item=item),
             releases=selectors.release_list(user=user).filter(items=item),
-            history=selectors.history_rows(target=item),
+            history=selectors.history_rows(user=user, target=item),
         )
         return context
 

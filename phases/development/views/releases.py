@@ -38,7 +38,7 @@ class ReleaseDetailView(ProjectAccessMixin, TemplateView):
         context.update(
             release=release,
             items=selectors.release_items(release),
-            history=selectors.history_rows(target=release),
+            history=selectors.history_rows(user=self.request.user, target=release),
         )
         return context
 

@@ -12,7 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from phases.discovery import exports, services
+from erpimpl.errors import PayloadTooLarge
+from phases.discovery import exports, services, spreadsheets
 from phases.discovery.api import serializers as s
 from phases.discovery.filters import (
     CurrentProcessFilterSet,
@@ -173,10 +174,16 @@ class RequirementViewSet(_Crud):
         upload = serializer.validated_data["file"]
         try:
             created = services.requirement_import(
-                project=serializer.validated_data["project"], by=request.user, filename=upload.name, data=upload.read()
+                project=serializer.validated_data["project"],
+                by=request.user,
+                filename=upload.name,
+                data=upload.read(spreadsheets.MAX_IMPORT_BYTES + 1),  # never more than one byte past the limit
+                size=upload.size,
             )
         except services.ImportRefused as exc:
-            return Response({"file": [exc.message], "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
+            too_large = isinstance(exc, PayloadTooLarge)
+            code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if too_large else status.HTTP_400_BAD_REQUEST
+            return Response({"file": [exc.message], "errors": exc.errors}, status=code)
         return Response({"created": len(created), "codes": [r.code for r in created]}, status=status.HTTP_201_CREATED)
 
 

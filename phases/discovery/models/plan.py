@@ -203,7 +203,7 @@ class DiscoverySignoff(ProjectScopedModel):
         verbose_name=_("approval"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="discovery_signoff",
         help_text=_("Set when the sign-off is requested (the approval targets this row)."),
     )

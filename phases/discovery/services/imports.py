@@ -1,7 +1,9 @@
 """Requirement import from a CSV/XLSX file: all or nothing, one message per faulty row.
 
 The file is checked first like every upload (``projects.files.validate_upload``: type,
-size, content), then parsed (``spreadsheets.read_rows``), then every row is checked, and
+size, content, container), then read by the shared guarded reader (``spreadsheets.read_rows``
+on ``projects.tabular``: refused as soon as it passes ``REQUIREMENT_IMPORT_MAX_ROWS`` rows),
+then every row is checked, and
 only a file without a single problem creates requirements. Imports only create: a code
 that already exists in the project is refused, never overwritten.
 """
@@ -10,14 +12,14 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from erpimpl.errors import DomainError
+from erpimpl.errors import DomainError, PayloadTooLarge
 from phases.discovery import spreadsheets
 from phases.discovery.models import BusinessArea, CurrentProcess, Requirement
 from phases.discovery.services._base import C
 from phases.discovery.services.requirements import AGREED_NEEDS_ASSESSMENT, BAD_CODE, CODE_RE
 from projects.audit import audited
 from projects.codes import next_codes
-from projects.files import types_of, validate_upload
+from projects.files import too_large, types_of, validate_upload
 from projects.models import Project
 from projects.roles import is_member, members_with, require
 
@@ -49,6 +51,10 @@ class ImportRefused(DomainError):
     def __init__(self, errors: list[str]):
         super().__init__(IMPORT_REFUSED.format(count=len(errors)), field="file")
         self.errors = errors
+
+
+class ImportTooLarge(ImportRefused, PayloadTooLarge):
+    """The file is over the size limit (the API answers 413)."""
 
 
 #: Spreadsheet columns, in export order. ``internal_notes`` is exported to firm roles only.
@@ -191,11 +197,20 @@ def _parse_requirement_rows(project: Project, header: list[str], rows) -> tuple[
 
 
 @audited
-def requirement_import(*, project: Project, by, filename: str, data: bytes) -> list[Requirement]:
-    """Create requirements from a CSV/XLSX file, all or nothing. Blank codes get REQ-nnn."""
+def requirement_import(
+    *, project: Project, by, filename: str, data: bytes, size: int | None = None
+) -> list[Requirement]:
+    """Create requirements from a CSV/XLSX file, all or nothing. Blank codes get REQ-nnn.
+
+    ``size``: the uploaded file's size, when ``data`` holds only its first bytes (a door
+    reads at most one byte past ``MAX_IMPORT_BYTES``)."""
     require(by, project, C.EDIT)
+    if size is not None and size > spreadsheets.MAX_IMPORT_BYTES:
+        raise ImportTooLarge([too_large(size, spreadsheets.MAX_IMPORT_BYTES).message])
     try:
         validate_upload(ContentFile(data, name=filename), types=IMPORT_TYPES, max_bytes=spreadsheets.MAX_IMPORT_BYTES)
+    except PayloadTooLarge as exc:
+        raise ImportTooLarge([exc.message]) from None
     except DomainError as exc:
         raise ImportRefused([exc.message]) from None
     try:

@@ -32,20 +32,14 @@ def discovery_signoff_request(*, project: Project, by, summary: str = "", approv
         if not snapshot["agreed_requirements"]:
             raise DomainError(SIGNOFF_NOTHING_AGREED)
         signoff = save_new(DiscoverySignoff(project=project, summary=summary, snapshot=snapshot))
-        approval = project_services.approval_request(
-            project=project,
-            by=by,
-            target=signoff,
-            approver=approver,
-            title=_("Discovery & Planning sign-off"),
-        )
+        request = {"by": by, "target": signoff, "approver": approver, "title": _("Discovery & Planning sign-off")}
+        phase = Phase.objects.filter(project=project, kind=PhaseKind.DISCOVERY).first()
+        if phase is not None:  # the phase's gate: one at a time, never after it is approved
+            approval = project_services.phase_request_gate(phase=phase, **request)
+        else:
+            approval = project_services.approval_request(project=project, **request)
         signoff.approval = approval
         signoff.save(update_fields=["approval", "updated_at"])
-        phase = Phase.objects.select_for_update().filter(project=project, kind=PhaseKind.DISCOVERY).first()
-        if phase is not None:
-            phase.gate_approval = approval
-            phase.version += 1
-            phase.save(update_fields=["gate_approval", "version", "updated_at"])
     return signoff
 
 

@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from phases.discovery import exports, forms, selectors, services
+from phases.discovery import exports, forms, selectors, services, spreadsheets
 from phases.discovery import filters as f
 from projects.actions import ServiceActionView, ServiceFormView
-from projects.mixins import ProjectAccessMixin
+from projects.mixins import ProjectAccessMixin, filter_params
 from projects.roles import Capability
 
 C = Capability
@@ -55,7 +55,11 @@ class RequirementImport(ServiceFormView):
         upload = form.cleaned_data["file"]
         try:
             return services.requirement_import(
-                project=self.project, by=self.request.user, filename=upload.name, data=upload.read()
+                project=self.project,
+                by=self.request.user,
+                filename=upload.name,
+                data=upload.read(spreadsheets.MAX_IMPORT_BYTES + 1),  # never more than one byte past the limit
+                size=upload.size,
             )
         except services.ImportRefused as refused:
             self.import_errors = refused.errors  # one message per row, listed above the form
@@ -79,7 +83,7 @@ class RequirementExport(ProjectAccessMixin, View):
 
     def get(self, request, code):
         base = selectors.requirement_list(user=request.user).filter(project=self.project)
-        rows = f.RequirementFilterSet(request.GET, queryset=base, request=request).qs
+        rows = f.RequirementFilterSet(filter_params(request.GET), queryset=base, request=request).qs
         return exports.requirement_export_response(
             project=self.project, by=request.user, requirements=rows, fmt=request.GET.get("file_format")
         )
