@@ -19,10 +19,12 @@ class MasterDataObjectFilterSet(django_filters.FilterSet):
 class UploadFilterSet(django_filters.FilterSet):
     project = ProjectField()
     object = django_filters.CharFilter(field_name="object__name", label=_("Object"))
+    # ``file_format``, the name every download uses for csv/xlsx (never ``format``).
+    file_format = django_filters.ChoiceFilter(field_name="format", choices=Upload.Format.choices, label=_("Format"))
 
     class Meta:
         model = Upload
-        fields = ["project", "object", "format"]
+        fields = ["project", "object", "file_format"]
 
 
 class MigrationRunFilterSet(django_filters.FilterSet):

@@ -3,8 +3,9 @@ row errors (paginated, filtered, CSV/XLSX download) and staged records.
 """
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, renderers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -20,14 +21,16 @@ from datamigration.filters import (
     UploadFilterSet,
 )
 from datamigration.models import MasterDataObject, MigrationRun, StagedRecord, Upload
+from erpimpl.schema import FILE_FORMAT, SPREADSHEET_DOWNLOAD, ErrorSerializer, FieldErrorsSerializer, project_parameter
 from projects.api.base import ScopedViewSet, ServiceCreateMixin, ServiceUpdateMixin
 from projects.roles import Capability
 
 C = Capability
+NO_SUCH_OBJECT = N_("Name a project and an object you can see.")
 
 
 class CSVRenderer(renderers.BaseRenderer):
-    """Lets ``?format=csv`` through content negotiation; the response is ``exports``' own."""
+    """Lets ``Accept: text/csv`` through content negotiation; the response is ``exports``' own."""
 
     media_type = "text/csv"
     format = "csv"
@@ -44,12 +47,15 @@ class XLSXRenderer(CSVRenderer):
 
 
 DOWNLOAD_RENDERERS = [renderers.JSONRenderer, CSVRenderer, XLSXRenderer]
-FORMAT_PARAM = OpenApiParameter("format", str, enum=["json", "csv", "xlsx"], description="Download as CSV or XLSX.")
 
 
 def _format(request) -> str:
-    fmt = request.query_params.get("format", "")
-    return fmt if fmt in exports.FORMATS else ""
+    """The download asked for: ``?file_format=csv|xlsx``, else an ``Accept`` header naming one; "" for JSON."""
+    fmt = request.query_params.get("file_format", "")
+    if fmt in exports.FORMATS:
+        return fmt
+    renderer = getattr(request, "accepted_renderer", None)
+    return renderer.format if renderer is not None and renderer.format in exports.FORMATS else ""
 
 
 class MasterDataObjectViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -84,7 +90,7 @@ class MasterDataObjectViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.
         selectors.ensure_builtin_objects(user=self.request.user)
         return super().scoped_queryset().select_related("project").prefetch_related("fields__reference_object")
 
-    @extend_schema(parameters=[FORMAT_PARAM], responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @extend_schema(parameters=[FILE_FORMAT], responses=SPREADSHEET_DOWNLOAD)
     @action(detail=True, methods=["get"], renderer_classes=DOWNLOAD_RENDERERS)
     def template(self, request, pk=None):
         """The object's template: CSV (header + example) or XLSX (with a rules sheet)."""
@@ -164,7 +170,13 @@ class MigrationRunViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.Retr
     ordering_fields = ["created_at", "status", "cycle"]
     capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "cancel": C.VIEW, "errors": C.VIEW}
 
-    @extend_schema(request=s.MigrationRunInputSerializer, responses={202: s.MigrationRunSerializer})
+    @extend_schema(
+        request=s.MigrationRunInputSerializer,
+        responses={
+            202: s.MigrationRunSerializer,
+            409: OpenApiResponse(ErrorSerializer, "A load of this object is already under way (the message names it)."),
+        },
+    )
     def create(self, request):
         serializer = self.get_input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -180,15 +192,16 @@ class MigrationRunViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.Retr
 
     @extend_schema(
         parameters=[
-            FORMAT_PARAM,
+            FILE_FORMAT,
             OpenApiParameter("field", str),
             OpenApiParameter("kind", str, enum=[k for k, _ in RowErrorFilterSet.base_filters["kind"].extra["choices"]]),
         ],
-        responses={200: s.RowErrorSerializer(many=True)},
+        responses={(200, "application/json"): s.RowErrorSerializer(many=True), **SPREADSHEET_DOWNLOAD},
+        filters=False,  # ``field`` and ``kind`` above; no ordering
     )
     @action(detail=True, methods=["get"], renderer_classes=DOWNLOAD_RENDERERS, filterset_class=None)
     def errors(self, request, pk=None):
-        """Row errors, filterable by ``field`` and ``kind``; ``?format=csv|xlsx`` downloads the
+        """Row errors, filterable by ``field`` and ``kind``; ``?file_format=csv|xlsx`` downloads the
         faulty original rows with an ``errors`` column."""
         run = self.get_object()
         fmt = _format(request)
@@ -201,7 +214,7 @@ class MigrationRunViewSet(ServiceCreateMixin, mixins.ListModelMixin, mixins.Retr
 
 class StagedRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Staged (loaded) records, ``?project=CODE&object=products``; ``export`` downloads an
-    object's records in its template format (``?format=csv|xlsx``)."""
+    object's records in its template format (``?file_format=csv|xlsx``)."""
 
     queryset = StagedRecord.objects.all()
     select_related = ("project", "object")
@@ -211,14 +224,24 @@ class StagedRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     capabilities = {"list": C.VIEW, "retrieve": C.VIEW}
 
     @extend_schema(
-        parameters=[FORMAT_PARAM, OpenApiParameter("project", str, required=True), OpenApiParameter("object", str)],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        parameters=[
+            project_parameter(),
+            OpenApiParameter("object", str, required=True, description="Object name, e.g. products."),
+            FILE_FORMAT,
+        ],
+        responses={
+            **SPREADSHEET_DOWNLOAD,
+            400: OpenApiResponse(FieldErrorsSerializer, "No ?project= or no ?object= given."),
+            404: OpenApiResponse(ErrorSerializer, "No such object in a project you can see."),
+        },
     )
     @action(detail=False, methods=["get"], renderer_classes=DOWNLOAD_RENDERERS, filterset_class=None)
     def export(self, request):
-        code = request.query_params.get("project", "")
-        name = request.query_params.get("object", "")
-        obj = selectors.visible_object(user=request.user, project_code=code, name=name)
+        params = request.query_params
+        missing = {name: [_("This field is required.")] for name in ("project", "object") if not params.get(name)}
+        if missing:
+            raise serializers.ValidationError(missing)
+        obj = selectors.visible_object(user=request.user, project_code=params["project"], name=params["object"])
         if obj is None:
-            return Response({"detail": "Name a project and an object you can see."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": _(NO_SUCH_OBJECT)}, status=status.HTTP_404_NOT_FOUND)
         return exports.records_download(obj, _format(request) or "csv")

@@ -79,9 +79,9 @@ def test_error_download_has_the_original_rows_and_an_error_column(project, consu
     upload = post_file(client, project, "uom", content).json()
     run = execute(MigrationRun.objects.get(pk=start(client, upload["id"]).json()["id"]))
 
-    csv_response = client.get(reverse("datamigration-api:run-errors", args=[run.pk]), {"format": "csv"})
+    csv_response = client.get(reverse("datamigration-api:run-errors", args=[run.pk]), {"file_format": "csv"})
     body = b"".join(csv_response.streaming_content)
-    xlsx = client.get(reverse("datamigration-api:run-errors", args=[run.pk]), {"format": "xlsx"})
+    xlsx = client.get(reverse("datamigration-api:run-errors", args=[run.pk]), {"file_format": "xlsx"})
 
     assert csv_response.status_code == 200
     assert body.startswith(b"\xef\xbb\xbf")
@@ -277,9 +277,9 @@ def test_template_and_records_exports(project, consultant, api_client_for):
     pk = products.json()["results"][0]["id"]
 
     template = b"".join(
-        client.get(reverse("datamigration-api:object-template", args=[pk]), {"format": "csv"}).streaming_content
+        client.get(reverse("datamigration-api:object-template", args=[pk]), {"file_format": "csv"}).streaming_content
     )
-    xlsx = client.get(reverse("datamigration-api:object-template", args=[pk]), {"format": "xlsx"})
+    xlsx = client.get(reverse("datamigration-api:object-template", args=[pk]), {"file_format": "xlsx"})
 
     lines = template[3:].decode().splitlines()
     assert lines[0] == "code,name,category,uom,price,cost,weight_kg,barcode,vendor_code,tax_code,active,launch_date"
@@ -298,9 +298,9 @@ def test_downloads_carry_the_shared_download_headers(project, consultant, api_cl
     pk = pk["results"][0]["id"]
 
     downloads = {
-        "uom-template.csv": client.get(reverse("datamigration-api:object-template", args=[pk]), {"format": "csv"}),
+        "uom-template.csv": client.get(reverse("datamigration-api:object-template", args=[pk]), {"file_format": "csv"}),
         f"run-{run.pk}-uom-errors.xlsx": client.get(
-            reverse("datamigration-api:run-errors", args=[run.pk]), {"format": "xlsx"}
+            reverse("datamigration-api:run-errors", args=[run.pk]), {"file_format": "xlsx"}
         ),
         f"{project.code}-uom.csv": client.get(
             reverse("datamigration-api:record-export"), {"project": project.code, "object": "uom"}
@@ -346,7 +346,7 @@ def test_errors_download_still_works_when_the_file_was_purged(project, consultan
     run = execute(MigrationRun.objects.get(pk=start(client, upload["id"]).json()["id"]))
     run.upload.file.delete(save=False)
 
-    response = client.get(reverse("datamigration-api:run-errors", args=[run.pk]), {"format": "csv"})
+    response = client.get(reverse("datamigration-api:run-errors", args=[run.pk]), {"file_format": "csv"})
 
     lines = b"".join(response.streaming_content)[3:].decode().splitlines()
     assert lines == ["row,field,kind,message,value", "1,code,required,This field is required.,"]
@@ -384,3 +384,46 @@ def test_a_run_split_across_workers_shows_its_chunks(project, consultant, api_cl
         "by_worker": [],
     }
     assert (one.json()["workers"], one.json()["chunks"]) == (1, None)
+
+
+# --- one name for a download's format: file_format (``format`` is no DRF trap any more) -------
+
+
+def test_downloads_take_file_format_and_format_is_no_longer_a_404(project, consultant, api_client_for):
+    client = api_client_for(consultant)
+    upload = post_file(client, project, "uom", csv_bytes([["code", "name"], ["", "Hộp"]])).json()
+    run = execute(MigrationRun.objects.get(pk=start(client, upload["id"]).json()["id"]))
+    errors_url = reverse("datamigration-api:run-errors", args=[run.pk])
+
+    xlsx = client.get(errors_url, {"file_format": "xlsx"})
+    old_name = client.get(errors_url, {"format": "xlsx"})  # DRF's override used to answer 404 here
+    by_accept = client.get(errors_url, HTTP_ACCEPT="text/csv")
+
+    assert xlsx.status_code == 200 and zipfile.is_zipfile(io.BytesIO(b"".join(xlsx.streaming_content)))
+    assert old_name.status_code == 200 and old_name["Content-Type"].startswith("application/json")
+    assert old_name.json()["count"] == 1  # an unknown parameter, ignored like any other
+    assert by_accept.status_code == 200 and by_accept["Content-Type"].startswith("text/csv")
+    assert b"".join(by_accept.streaming_content)[3:].decode().splitlines()[0] == "row,code,name,errors"
+
+
+def test_the_uploads_list_filters_by_file_format(project, consultant, api_client_for):
+    client = api_client_for(consultant)
+    post_file(client, project, "uom", csv_bytes([["code", "name"], ["A", "a"]]))
+
+    def count(**params):
+        return client.get(UPLOADS, {"project": project.code, **params}).json()["count"]
+
+    assert (count(file_format="csv"), count(file_format="xlsx"), count(format="xlsx")) == (1, 0, 1)
+
+
+def test_records_export_without_project_or_object_answers_400_naming_them(project, viewer, api_client_for):
+    client = api_client_for(viewer)
+    url = reverse("datamigration-api:record-export")
+
+    missing = client.get(url)
+    no_object = client.get(url, {"project": project.code})
+    unknown = client.get(url, {"project": project.code, "object": "no-such-object"})
+
+    assert missing.status_code == 400 and set(missing.json()) == {"project", "object"}
+    assert no_object.status_code == 400 and set(no_object.json()) == {"object"}
+    assert unknown.status_code == 404 and unknown["Content-Type"].startswith("application/json")

@@ -305,7 +305,7 @@ REQUESTS = {
     ),
     "api:object-create": _api_object_create,
     "api:object-fields": _api_object_fields,
-    "api:object-template": _api_get("datamigration-api:object-template", "object", format="csv"),
+    "api:object-template": _api_get("datamigration-api:object-template", "object", file_format="csv"),
     "api:upload-create": _api_upload,
     "api:upload-mapping": _api_mapping,
     "api:upload-encoding": lambda client, w: client.post(
@@ -320,7 +320,7 @@ REQUESTS = {
     "api:run-read": _api_get("datamigration-api:run-detail", "run"),
     "api:run-errors": _api_get("datamigration-api:run-errors", "run"),
     "api:record-export": _api_get(
-        "datamigration-api:record-export", project=lambda w: w["project"].code, object="uom", format="csv"
+        "datamigration-api:record-export", project=lambda w: w["project"].code, object="uom", file_format="csv"
     ),
 }
 

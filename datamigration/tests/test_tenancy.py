@@ -40,7 +40,7 @@ def test_outsider_gets_404_on_every_detail_and_action(mine, theirs, outsider, ap
         api_url("datamigration-api:record-export"), {"project": mine["object"].project.code, "object": "uom"}
     )
     assert export.status_code == 404
-    errors = client.get(api_url("datamigration-api:run-errors", mine["run"].pk), {"format": "csv"})
+    errors = client.get(api_url("datamigration-api:run-errors", mine["run"].pk), {"file_format": "csv"})
     assert errors.status_code == 404
 
 

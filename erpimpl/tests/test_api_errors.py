@@ -44,7 +44,7 @@ def test_pages_outside_the_api_keep_the_html_404(client, viewer):
     assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
 
 
-@pytest.mark.parametrize("query", [{}, {"format": "csv"}, {"format": "xlsx"}])
+@pytest.mark.parametrize("query", [{}, {"file_format": "csv"}, {"file_format": "xlsx"}])
 def test_a_missing_object_behind_a_download_answers_a_json_404_not_an_empty_body(viewer, api_client_for, query):
     url = reverse("datamigration-api:object-template", args=[999999])
     _assert_json_error(api_client_for(viewer).get(url, query), 404)

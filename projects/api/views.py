@@ -1,5 +1,5 @@
 from auditlog.models import LogEntry
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -202,6 +202,15 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return Response(s.ApprovalSerializer(decided).data)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("project", str, description="Project code."),
+            OpenApiParameter("object_type", str, description="app_label.model, e.g. projects.task."),
+            OpenApiParameter("object_id", str, description="The object's id (with object_type)."),
+        ]
+    )
+)
 class AuditLogViewSet(ReadOnlyScopedViewSet):
     """The audit trail: who changed what, when, with old and new values.
 

@@ -142,7 +142,7 @@ def evidence_add(*, execution: Execution, by, file, step_order: int | None = Non
     if step_order is not None:
         step_result = execution.step_results.filter(order=step_order).first()
         if step_result is None:
-            raise DomainError(_(NO_SUCH_STEP).format(n=step_order), field="step_order")
+            raise DomainError(_(NO_SUCH_STEP).format(n=step_order), field="step")  # both doors' field
     with transaction.atomic():
         evidence = Evidence(
             execution=execution,

@@ -149,3 +149,19 @@ def test_list_filters(project, key_user, sponsor, consultant, api_client_for):
     assert ids("execution-list", status="passed") == set()
     assert len(ids("defect-list", severity="critical", assignee=consultant.username, cycle=uat.pk)) == 1
     assert len(ids("defect-list", project=project.code, open="true")) == 2
+
+
+def test_evidence_for_a_step_the_run_does_not_have_names_the_request_field_step(project, key_user, api_client_for):
+    cycle = CycleFactory(project=project, type=Cycle.Type.UAT)
+    cc = CycleCaseFactory(cycle=cycle, case=CaseFactory(project=project, steps=2), assignee=key_user)
+    run = services.execution_start(cycle_case=cc, by=key_user)
+
+    response = api_client_for(key_user).post(
+        reverse("testing-api:execution-evidence", args=[run.pk]),
+        {"file": SimpleUploadedFile("x.png", PNG), "step": 7},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["step"]  # the field the request sent, not the service's step_order
+    assert not run.evidence.exists()

@@ -5,7 +5,7 @@ same-project references, versioning after approval, evidence before verification
 """
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from phases.design.models import (
@@ -321,6 +321,7 @@ class CoverageProcessDesignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(many=False)  # the list action of the coverage viewset answers one object
 class DesignCoverageSerializer(serializers.Serializer):
     project = serializers.CharField(source="project.code")
     agreed_requirements = serializers.IntegerField(source="agreed_count")

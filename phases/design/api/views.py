@@ -4,14 +4,18 @@ Querysets are scoped to the caller before filtering, so another project's design
 version, function description or technical requirement answers 404, custom actions included.
 """
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from erpimpl.schema import FILE_DOWNLOAD, PROJECT_NOT_FOUND, FieldErrorsSerializer, project_parameter
 from phases.design import selectors, services
 from phases.design.api import serializers as s
 from phases.design.downloads import bpmn_download, evidence_download
@@ -23,10 +27,11 @@ from phases.design.filters import (
 )
 from phases.design.models import FunctionDescription, ProcessDesign, ProcessDesignVersion, TechnicalRequirement
 from projects import selectors as project_selectors
-from projects.api.base import ReadOnlyScopedViewSet, ServiceModelViewSet
+from projects.api.base import ReadOnlyScopedViewSet, ServiceModelViewSet, errors_named
 from projects.roles import Capability
 
 C = Capability
+GIVE_PROJECT = N_("Give the project code: ?project=CODE.")
 
 
 class ProcessDesignViewSet(ServiceModelViewSet):
@@ -95,12 +100,13 @@ class ProcessDesignViewSet(ServiceModelViewSet):
         design = self.get_object()
         serializer = s.BpmnUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        updated = services.process_design_update(
-            design=design,
-            by=request.user,
-            version=serializer.validated_data["version"],
-            bpmn_file=serializer.validated_data["file"],
-        )
+        with errors_named(bpmn_file="file"):  # the service (and the page's form) call it bpmn_file
+            updated = services.process_design_update(
+                design=design,
+                by=request.user,
+                version=serializer.validated_data["version"],
+                bpmn_file=serializer.validated_data["file"],
+            )
         return Response(self._fresh(updated))
 
     @extend_schema(
@@ -201,10 +207,7 @@ class TechnicalRequirementViewSet(ServiceModelViewSet):
     def get_queryset(self):
         return selectors.technical_requirement_list(user=self.request.user)
 
-    @extend_schema(
-        summary="Download the evidence file",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-    )
+    @extend_schema(summary="Download the evidence file", responses=FILE_DOWNLOAD)
     @action(detail=True, methods=["get"])
     def evidence(self, request, pk=None):
         return evidence_download(self.get_object())
@@ -219,15 +222,17 @@ class CoverageViewSet(viewsets.ViewSet):
     filter_backends = []
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("project", str, required=True, description="Project code (a project you belong to).")
-        ],
-        responses={200: s.DesignCoverageSerializer, 400: OpenApiResponse(description="No ?project= given.")},
+        parameters=[project_parameter()],
+        responses={
+            200: s.DesignCoverageSerializer,
+            400: OpenApiResponse(FieldErrorsSerializer, "No ?project= given."),
+            404: PROJECT_NOT_FOUND,
+        },
     )
     def list(self, request):
         code = request.query_params.get("project")
         if not code:
-            return Response({"project": ["Give the project code: ?project=CODE."]}, status=status.HTTP_400_BAD_REQUEST)
+            raise ValidationError({"project": [_(GIVE_PROJECT)]})
         project = project_selectors.project_get(user=request.user, code=code)
         coverage = selectors.design_coverage(user=request.user, project=project)
         return Response(s.DesignCoverageSerializer(coverage).data)

@@ -76,7 +76,7 @@ def test_an_xxe_upload_answers_400_with_the_reason_and_changes_nothing(project, 
     upload = SimpleUploadedFile("evil.bpmn", XXE, content_type="application/xml")
     response = api_client_for(consultant).post(url, {"version": design.version, "file": upload}, format="multipart")
     assert response.status_code == 400
-    assert response.json() == {"bpmn_file": [bpmn.BPMN_UNSAFE]}
+    assert response.json() == {"file": [bpmn.BPMN_UNSAFE]}  # the request's field, not the service's name
     design.refresh_from_db()
     assert (design.bpmn_xml, design.version) == ("", 1)
 

@@ -13,7 +13,15 @@ from phases.design.models import FunctionDescription, ProcessDesign
 from phases.development.models import DevelopmentItem, Environment, Release
 from phases.development.transitions import ITEM_TRANSITIONS
 from phases.discovery.models import Requirement
-from projects.api.base import INTERNAL_HELP, InternalFieldsMixin, VersionField, enum_field, project_field, scoped_pk
+from projects.api.base import (
+    INTERNAL_HELP,
+    InternalFieldsMixin,
+    MomentField,
+    VersionField,
+    enum_field,
+    project_field,
+    scoped_pk,
+)
 from projects.api.serializers import MemberField, UserBriefSerializer
 from projects.roles import allowed_moves
 
@@ -230,7 +238,7 @@ class _EnvironmentFields(serializers.Serializer):
     url = serializers.URLField(required=False, allow_blank=True)
     software_version = serializers.CharField(max_length=60, required=False, allow_blank=True)
     status = enum_field(Environment.Status.choices, "EnvironmentStatus", required=False)
-    last_refresh = serializers.DateTimeField(required=False, allow_null=True)
+    last_refresh = MomentField(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True)
 
 

@@ -5,14 +5,14 @@ Every queryset is scoped to the caller before filtering (another project's row a
 """
 
 from django.http import FileResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from erpimpl.errors import PayloadTooLarge
+from erpimpl.schema import FILE_DOWNLOAD, FILE_FORMAT, PROJECT_NOT_FOUND, SPREADSHEET_DOWNLOAD, project_parameter
 from phases.discovery import exports, services, spreadsheets
 from phases.discovery.api import serializers as s
 from phases.discovery.filters import (
@@ -146,10 +146,9 @@ class RequirementViewSet(_Crud):
         return project_get(user=self.request.user, code=value)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("file_format", str, enum=["csv", "xlsx"], description="csv (default) or xlsx"),
-        ],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, "application/octet-stream"): OpenApiTypes.BINARY},
+        filters=True,  # the list's filters apply
+        parameters=[project_parameter(), FILE_FORMAT],
+        responses={**SPREADSHEET_DOWNLOAD, 404: PROJECT_NOT_FOUND},
     )
     @action(detail=False, methods=["get"])
     def export(self, request):
@@ -251,7 +250,7 @@ class PlanDocumentViewSet(_Crud):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     capabilities = {**_Crud.capabilities, "download": C.VIEW}
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=FILE_DOWNLOAD)
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None) -> FileResponse:
         return exports.plan_document_response(self.get_object())

@@ -69,3 +69,30 @@ def test_requirement_offers_the_status_moves_the_caller_may_make(api_client_for,
     url = reverse("discovery-api:requirement-detail", args=[req.pk])
     assert api_client_for(personas["consultant"]).get(url).json()["allowed_transitions"] == ["draft"]
     assert api_client_for(personas["viewer"]).get(url).json()["allowed_transitions"] == []
+
+
+def test_a_meeting_date_before_1970_answers_400_not_a_local_mean_time_offset(api_client_for, personas, project):
+    """Asia/Ho_Chi_Minh before 1906 is +07:06:30: a date-time no client parses came back."""
+    client = api_client_for(personas["consultant"])
+    body = {"project": project.code, "title": "Kick-off", "meeting_date": "0682-06-15T12:54:55Z"}
+
+    refused = client.post(reverse("discovery-api:kickoff-list"), body, format="json")
+    body["meeting_date"] = "2026-01-08T09:00:00Z"
+    created = client.post(reverse("discovery-api:kickoff-list"), body, format="json")
+
+    assert refused.status_code == 400 and list(refused.json()) == ["meeting_date"]
+    assert created.status_code == 201 and created.json()["meeting_date"] == "2026-01-08T16:00:00+07:00"
+
+
+def test_requirement_export_requires_project_and_takes_file_format(api_client_for, personas, project):
+    f.RequirementFactory(project=project, title="Credit check")
+    client = api_client_for(personas["viewer"])
+    url = reverse("discovery-api:requirement-export")
+
+    missing = client.get(url)
+    xlsx = client.get(url, {"project": project.code, "file_format": "xlsx"})
+    old_name = client.get(url, {"project": project.code, "format": "xlsx"})  # DRF's override answered 404
+
+    assert missing.status_code == 400 and list(missing.json()) == ["project"]
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert old_name.status_code == 200 and old_name["Content-Type"].startswith("text/csv")

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from phases.discovery.models import Kickoff, Level, RaciAssignment, Stakeholder
 from phases.discovery.selectors import raci_matrix
-from projects.api.base import VersionField, project_field, scoped_pk
+from projects.api.base import MomentField, VersionField, project_field, scoped_pk
 from projects.api.serializers import MemberField, UserBriefSerializer
 
 # --- stakeholders ---------------------------------------------------------------------
@@ -117,12 +117,12 @@ class _KickoffFields(serializers.Serializer):
 
 class KickoffInputSerializer(_KickoffFields):
     project = project_field()
-    meeting_date = serializers.DateTimeField()
+    meeting_date = MomentField()
 
 
 class KickoffUpdateSerializer(_KickoffFields):
     version = VersionField()
-    meeting_date = serializers.DateTimeField(required=False)
+    meeting_date = MomentField(required=False)
 
 
 class RaciRowSerializer(serializers.Serializer):

@@ -148,5 +148,8 @@ class RequirementImportResultSerializer(serializers.Serializer):
 
 
 class ImportErrorSerializer(serializers.Serializer):
-    file = serializers.ListField(child=serializers.CharField())
-    errors = serializers.ListField(child=serializers.CharField(), help_text="One message per faulty row.")
+    project = serializers.ListField(child=serializers.CharField(), required=False)
+    file = serializers.ListField(child=serializers.CharField(), required=False, help_text="Why the file was refused.")
+    errors = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="When the file was read: one message per faulty row."
+    )
