@@ -7,6 +7,10 @@ custom actions. Writes never touch models directly: they validate an input seria
 and call the app's service, which checks the capability itself.
 """
 
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from drf_spectacular.types import OpenApiTypes
@@ -14,8 +18,29 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
+from erpimpl.errors import DomainError
 from projects.models import Project
 from projects.roles import Capability, can, project_ids_with
+
+
+@contextmanager
+def errors_named(**request_fields: str):
+    """A service's refusal named after the request's field: ``with errors_named(bpmn_file="file"):``.
+
+    A service names the field at fault after its own argument (the page form's field); where
+    the API's request calls that field differently, the answer must name the request's one.
+    """
+    try:
+        yield
+    except DomainError as exc:
+        exc.field = request_fields.get(exc.field, exc.field)
+        raise
+    except DjangoValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise DjangoValidationError(
+            {request_fields.get(name, name): errors for name, errors in exc.error_dict.items()}
+        ) from exc
 
 
 def project_of(obj) -> Project:
@@ -49,6 +74,14 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     permission_classes = [HasProjectCapability]
     capabilities: dict[str, Capability] = {"list": Capability.VIEW, "retrieve": Capability.VIEW}
+    #: What a list answers with, when lighter than the detail (``None``: ``serializer_class``).
+    #: A page of 50 rows each building nested serializers cost more than its queries.
+    list_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "list" and self.list_serializer_class is not None:
+            return self.list_serializer_class
+        return super().get_serializer_class()
 
     def scoped_queryset(self):
         return self.queryset.model.objects.visible_to(self.request.user)
@@ -66,6 +99,32 @@ class VersionField(serializers.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("help_text", "The version you read. A stale version answers 409 and changes nothing.")
         super().__init__(**kwargs)
+
+
+EARLIEST_MOMENT = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_MOMENT = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
+MOMENT_OUT_OF_RANGE = N_("Give a date and time between 1970 and 2999.")
+
+
+class MomentField(serializers.DateTimeField):
+    """A date and time a project can mean: between 1970 and 2999.
+
+    Earlier ones would come back in the time zone's local mean time (``+07:06:30`` in
+    Asia/Ho_Chi_Minh before 1906): an offset no client parses, so the answer would not be the
+    RFC 3339 date-time the schema promises.
+    """
+
+    default_help_text = "A date and time between 1970 and 2999 (RFC 3339)."
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", self.default_help_text)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not EARLIEST_MOMENT <= moment <= LATEST_MOMENT:
+            raise serializers.ValidationError(_(MOMENT_OUT_OF_RANGE))
+        return moment
 
 
 @extend_schema_field(OpenApiTypes.STR)
