@@ -13,7 +13,13 @@ from testing.models.runs import Execution, StepResult
 
 
 class Defect(VersionedModel, ProjectScopedModel):
-    """A defect: raised from a failed step (carrying case, step and environment) or on its own."""
+    """A defect: raised from a failed step (carrying case, step and environment) or on its own.
+
+    The step is a link (``step_result``), not a copy: the defect shows the step's expected and
+    actual result and its evidence as the run holds them, so evidence attached after raising
+    shows too, files are not duplicated, and each file stays behind its scoped download route.
+    A finished run's steps no longer change (a re-test is a new run), so the link cannot drift.
+    """
 
     class Severity(models.TextChoices):
         CRITICAL = "critical", _("Critical")
@@ -88,7 +94,12 @@ class Defect(VersionedModel, ProjectScopedModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("defect")
-        indexes = [models.Index(fields=["project", "status"]), models.Index(fields=["project", "severity"])]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["project", "severity"]),
+            # the default order of a project's defects: the newest page without sorting them all
+            models.Index(fields=["project", "-created_at"], name="testing_defect_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "code"],

@@ -49,8 +49,11 @@ class DefectDetailView(ProjectAccessMixin, TemplateView):
         user = self.request.user
         defect = selectors.defect_get(user=user, project=self.project, pk=self.kwargs["pk"])
         moves = allowed_moves(user, self.project, DEFECT_TRANSITIONS, defect.status)
+        step = defect.step_result
         context.update(
             defect=defect,
+            step=step,
+            step_evidence=selectors.step_evidence(user=user, step_result=step) if step else [],
             moves=[(status, Defect.Status(status).label) for status in moves],
             comment_form=CommentForm(),
             is_open=defect.status in OPEN_DEFECT_STATUSES,
