@@ -8,11 +8,11 @@ from datamigration.models import MAX_RUN_WORKERS, MigrationRun
 ENCODINGS = [
     ("", _("Detect automatically")),
     ("utf-8", "UTF-8"),
-    ("utf-8-sig", "UTF-8 with BOM"),
+    ("utf-8-sig", _("UTF-8 with BOM")),
     ("utf-16", "UTF-16"),
-    ("cp1258", "Windows-1258 (Vietnamese)"),
-    ("cp1252", "Windows-1252 (Western)"),
-    ("latin-1", "ISO-8859-1 (Latin-1)"),
+    ("cp1258", _("Windows-1258 (Vietnamese)")),
+    ("cp1252", _("Windows-1252 (Western)")),
+    ("latin-1", _("ISO-8859-1 (Latin-1)")),
 ]
 
 

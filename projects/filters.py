@@ -47,8 +47,8 @@ class SearchFilterMixin:
 class ProjectFilterSet(SearchFilterMixin, django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Project.Status.choices)
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    golive_after = django_filters.DateFilter(field_name="planned_golive", lookup_expr="gte")
-    golive_before = django_filters.DateFilter(field_name="planned_golive", lookup_expr="lte")
+    golive_after = django_filters.DateFilter(field_name="planned_golive", lookup_expr="gte", label=_("Go-live from"))
+    golive_before = django_filters.DateFilter(field_name="planned_golive", lookup_expr="lte", label=_("Go-live until"))
     search_fields = ("code", "name", "client_name")
 
     class Meta:
@@ -79,9 +79,11 @@ class PhaseFilterSet(django_filters.FilterSet):
 class MilestoneFilterSet(SearchFilterMixin, django_filters.FilterSet):
     project = ProjectField()
     phase = django_filters.ChoiceFilter(field_name="phase__kind", choices=PhaseKind.choices)
-    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
-    achieved = django_filters.BooleanFilter(field_name="achieved_on", lookup_expr="isnull", exclude=True)
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due from"))
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due until"))
+    achieved = django_filters.BooleanFilter(
+        field_name="achieved_on", lookup_expr="isnull", exclude=True, label=_("Achieved")
+    )
     q = django_filters.CharFilter(method="search", label=_("Search"))
     search_fields = ("title",)
 
@@ -95,8 +97,8 @@ class TaskFilterSet(SearchFilterMixin, django_filters.FilterSet):
     phase = django_filters.ChoiceFilter(field_name="phase__kind", choices=PhaseKind.choices)
     status = django_filters.MultipleChoiceFilter(choices=Task.Status.choices)
     owner = django_filters.ModelChoiceFilter(queryset=project_members, to_field_name="username")
-    due_after = django_filters.DateFilter(field_name="due", lookup_expr="gte")
-    due_before = django_filters.DateFilter(field_name="due", lookup_expr="lte")
+    due_after = django_filters.DateFilter(field_name="due", lookup_expr="gte", label=_("Due from"))
+    due_before = django_filters.DateFilter(field_name="due", lookup_expr="lte", label=_("Due until"))
     q = django_filters.CharFilter(method="search", label=_("Search"))
     search_fields = ("title", "description")
 
@@ -109,8 +111,12 @@ class ApprovalFilterSet(SearchFilterMixin, django_filters.FilterSet):
     project = ProjectField()
     decision = django_filters.MultipleChoiceFilter(choices=Approval.Decision.choices)
     approver = django_filters.ModelChoiceFilter(queryset=project_members, to_field_name="username")
-    requested_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    requested_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    requested_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_("Requested from")
+    )
+    requested_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("Requested until")
+    )
     q = django_filters.CharFilter(method="search", label=_("Search"))
     search_fields = ("title", "comment")
 

@@ -11,6 +11,13 @@ from projects.services.logins import LoginLocked, login_attempt
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+def person_label(user) -> str:
+    """How a person is offered in a picker (approver, tester, owner, …): "Full Name (username)",
+    the username alone when the account has no name. Set as a field's ``label_from_instance``."""
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.username})" if full_name else user.username
+
+
 class BrakedLoginMixin:
     """For a Django sign-in form: the password is checked through the shared brake on guessing."""
 
@@ -113,6 +120,7 @@ class TaskForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = project.phases.all()
         self.fields["owner"].queryset = get_user_model().objects.filter(memberships__project=project)
+        self.fields["owner"].label_from_instance = person_label
         others = project.tasks.all()
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
@@ -131,6 +139,7 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["phase", "title", "due_date", "achieved_on", "internal"]
         widgets = {"due_date": DATE, "achieved_on": DATE}
+        labels = {"phase": _("Phase")}
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)

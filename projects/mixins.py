@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from projects import selectors
+from projects.forms import person_label
 from projects.roles import Capability, can
 
 
@@ -69,6 +70,7 @@ def page_filter_form(form, *, project, fields=None, hide=("project",), labels=No
         if queryset is not None:
             if queryset.model is get_user_model():
                 field.queryset = queryset.filter(memberships__project=project).distinct()
+                field.label_from_instance = person_label
             elif any(f.name == "project" for f in queryset.model._meta.fields):
                 field.queryset = queryset.filter(project=project)
         if isinstance(field, forms.MultipleChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):

@@ -201,6 +201,18 @@ class Approval(ProjectScopedModel):
     def __str__(self):
         return self.title
 
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language. A sign-off of an object that names its own
+        (``signoff_title()``: a phase gate, a test cycle, a design, the discovery sign-off) is
+        composed now from a translatable pattern, so a title stored in the requester's language
+        reads in the reader's; a free title (asked through the API) shows as written.
+        Lists prefetch ``target`` (``selectors.approval_list``)."""
+        target = self.target if self.content_type_id else None
+        if hasattr(target, "signoff_title"):
+            return target.signoff_title()
+        return self.title
+
 
 #: The two answers a sign-off can be given (the API's ``decide`` actions take one of them).
 SIGNOFF_DECISIONS = [
@@ -243,6 +255,10 @@ class Phase(VersionedModel, ProjectScopedModel):
 
     def __str__(self):
         return f"{self.project.code} · {self.get_kind_display()}"
+
+    def signoff_title(self) -> str:
+        """The title of this phase's gate sign-off, in the reader's language (``Approval.display_title``)."""
+        return _("Phase gate: %(phase)s") % {"phase": self.get_kind_display()}
 
 
 class Milestone(VersionedModel, ProjectScopedModel):

@@ -94,8 +94,11 @@ def phase_list(*, user):
 
 
 def approval_list(*, user):
-    return Approval.objects.visible_to(user).select_related(
-        "project", "requested_by", "approver", "decided_by", "content_type"
+    """The user's sign-offs, with what each signs off (``Approval.display_title`` composes from it)."""
+    return (
+        Approval.objects.visible_to(user)
+        .select_related("project", "requested_by", "approver", "decided_by", "content_type")
+        .prefetch_related("target")
     )
 
 

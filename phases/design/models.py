@@ -136,6 +136,10 @@ class ProcessDesign(VersionedModel, ProjectScopedModel):
     def get_absolute_url(self):
         return reverse("design:design_detail", args=[self.project.code, self.pk])
 
+    def signoff_title(self) -> str:
+        """The title of this design's sign-off, in the reader's language (``Approval.display_title``)."""
+        return _("Process design sign-off: %(code)s %(name)s") % {"code": self.code, "name": self.name}
+
     @property
     def status(self) -> str:
         return status_of(self.approval)

@@ -19,6 +19,22 @@ from projects.filters import ProjectField, SearchFilterMixin, project_members
 from projects.models import Approval
 
 
+class BlankChoiceFilter(django_filters.MultipleChoiceFilter):
+    """A choice filter on a text field whose empty value is a choice of its own ("Not assessed").
+
+    An empty query value means "Any" (on pages and in the API), so the empty choice is offered
+    and accepted as ``blank_value`` (``?fit_gap=none``) and matches the rows left empty.
+    """
+
+    def __init__(self, *, choices, blank_value: str = "none", **kwargs):
+        self.blank_value = blank_value
+        choices = [(blank_value if value == "" else value, label) for value, label in choices]
+        super().__init__(choices=choices, **kwargs)
+
+    def get_filter_predicate(self, v):
+        return super().get_filter_predicate("" if v == self.blank_value else v)
+
+
 class _Base(SearchFilterMixin, django_filters.FilterSet):
     project = ProjectField()
     q = django_filters.CharFilter(method="search", label=_("Search"))
@@ -58,8 +74,8 @@ class CurrentProcessFilterSet(_Base):
 class RequirementFilterSet(_Base):
     status = django_filters.MultipleChoiceFilter(choices=Requirement.Status.choices, label=_("Status"))
     priority = django_filters.MultipleChoiceFilter(choices=Requirement.Priority.choices, label=_("Priority"))
-    fit_gap = django_filters.MultipleChoiceFilter(choices=Requirement.FitGap.choices, label=_("Fit/gap"))
-    resolution = django_filters.MultipleChoiceFilter(choices=Requirement.Resolution.choices, label=_("Resolution"))
+    fit_gap = BlankChoiceFilter(choices=Requirement.FitGap.choices, label=_("Fit/gap"))
+    resolution = BlankChoiceFilter(choices=Requirement.Resolution.choices, label=_("Resolution"))
     business_area = django_filters.MultipleChoiceFilter(choices=BusinessArea.choices, label=_("Business area"))
     source = django_filters.MultipleChoiceFilter(choices=Requirement.Source.choices, label=_("Source"))
     owner = django_filters.ModelChoiceFilter(queryset=project_members, to_field_name="username", label=_("Owner"))

@@ -18,6 +18,7 @@ from phases.discovery.models import (
     RolloutWave,
     Stakeholder,
 )
+from projects.forms import person_label
 from projects.models import Approval
 from projects.roles import Capability, members_with
 
@@ -48,6 +49,7 @@ class _ProjectForm(forms.ModelForm):
         for name in self.member_fields:
             if name in self.fields:
                 self.fields[name].queryset = _people(project, self._current_people(name))
+                self.fields[name].label_from_instance = person_label
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

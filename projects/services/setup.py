@@ -387,7 +387,7 @@ def phase_request_gate(*, phase: Phase, by, approver=None, target=None, title: s
             by=by,
             target=locked if target is None else target,
             approver=approver,
-            title=title or _("Phase gate: %(phase)s") % {"phase": locked.get_kind_display()},
+            title=title or locked.signoff_title(),
         )
         locked.gate_approval = approval
         locked.version += 1

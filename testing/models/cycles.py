@@ -68,6 +68,10 @@ class Cycle(VersionedModel, ProjectScopedModel):
     def get_absolute_url(self):
         return reverse("testing:cycle_detail", args=[self.project.code, self.pk])
 
+    def signoff_title(self) -> str:
+        """The title of this cycle's sign-off, in the reader's language (``Approval.display_title``)."""
+        return _("Test cycle sign-off: %(name)s") % {"name": self.name}
+
     @property
     def is_signed_off(self) -> bool:
         return self.signoff_id is not None and self.signoff.decision == Approval.Decision.APPROVED

@@ -46,7 +46,7 @@ def cycle_signoff_request(*, cycle: Cycle, by, approver=None) -> Approval:
         approval = project_services.approval_request(
             project=cycle.project,
             by=by,
-            title=_("Test cycle sign-off: %(name)s") % {"name": cycle.name},
+            title=current.signoff_title(),
             target=current,
             approver=approver,
         )

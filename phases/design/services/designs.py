@@ -13,7 +13,6 @@
 
 from auditlog.context import set_actor
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from erpimpl.errors import STALE_VERSION, ConflictError, DomainError
 from phases.design import bpmn
@@ -103,10 +102,6 @@ def _snapshot(design: ProcessDesign, by) -> ProcessDesignVersion:
     return version
 
 
-def _design_title(design: ProcessDesign) -> str:
-    return _("Process design sign-off: %(code)s %(name)s") % {"code": design.code, "name": design.name}
-
-
 def _re_review_approver(project: Project, previous, by):
     """Who decides the new review of a changed approved design: the previous approver, when
     they may still approve and are not the one who changed it (nobody signs off their own
@@ -193,7 +188,7 @@ def process_design_update(
         if was_approved:
             approver = _re_review_approver(project, current.approval.approver, by)
             updated.approval = approval_request(
-                project=project, by=by, title=_design_title(updated), target=updated, approver=approver
+                project=project, by=by, title=updated.signoff_title(), target=updated, approver=approver
             )
             with set_actor(by):  # the nested audited service ended our actor context
                 updated.save(update_fields=["approval", "updated_at"])
@@ -225,7 +220,7 @@ def process_design_submit(*, design: ProcessDesign, by, approver=None) -> Proces
         if not (current.to_be.strip() or current.bpmn_xml):
             raise DomainError(NOTHING_TO_REVIEW)
         current.approval = approval_request(
-            project=current.project, by=by, title=_design_title(current), target=current, approver=approver
+            project=current.project, by=by, title=current.signoff_title(), target=current, approver=approver
         )
         current.version += 1
         with set_actor(by):  # the nested audited service ended our actor context

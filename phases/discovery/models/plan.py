@@ -217,3 +217,7 @@ class DiscoverySignoff(ProjectScopedModel):
 
     def __str__(self):
         return str(self.approval) if self.approval_id else str(_("Discovery sign-off"))
+
+    def signoff_title(self) -> str:
+        """The title of this sign-off's approval, in the reader's language (``Approval.display_title``)."""
+        return str(_("Discovery & Planning sign-off"))

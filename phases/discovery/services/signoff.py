@@ -1,7 +1,6 @@
 """The discovery sign-off: submit the deliverables (a snapshot) and decide through ``projects``."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from erpimpl.errors import DomainError
 from phases.discovery.models import DiscoverySignoff
@@ -32,7 +31,7 @@ def discovery_signoff_request(*, project: Project, by, summary: str = "", approv
         if not snapshot["agreed_requirements"]:
             raise DomainError(SIGNOFF_NOTHING_AGREED)
         signoff = save_new(DiscoverySignoff(project=project, summary=summary, snapshot=snapshot))
-        request = {"by": by, "target": signoff, "approver": approver, "title": _("Discovery & Planning sign-off")}
+        request = {"by": by, "target": signoff, "approver": approver, "title": signoff.signoff_title()}
         phase = Phase.objects.filter(project=project, kind=PhaseKind.DISCOVERY).first()
         if phase is not None:  # the phase's gate: one at a time, never after it is approved
             approval = project_services.phase_request_gate(phase=phase, **request)

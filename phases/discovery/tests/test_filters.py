@@ -79,3 +79,17 @@ def test_signoff_filter_by_decision(get, project, pm, sponsor):
     services.discovery_signoff_decide(signoff=signoff, by=sponsor, decision="approved")
     assert get("signoff", decision="approved") == {signoff.pk}
     assert get("signoff", decision="pending") == set()
+
+
+def test_not_assessed_and_not_decided_can_be_chosen(get, client, project, pm):
+    open_ = f.RequirementFactory(project=project, fit_gap="", resolution="", title="Chưa đánh giá")
+    gap = f.RequirementFactory(project=project, fit_gap="gap", resolution="extension", title="Thiếu chức năng")
+    assert get("requirement", fit_gap="none") == {open_.pk}
+    assert get("requirement", fit_gap=["none", "gap"]) == {open_.pk, gap.pk}
+    assert get("requirement", resolution="none") == {open_.pk}
+    client.force_login(pm)
+    url = reverse("discovery:requirement_list", args=[project.code])
+    page = client.get(url).content.decode()
+    assert '<option value="none">Not assessed</option>' in page
+    filtered = client.get(url, {"fit_gap": "none"}).content.decode()
+    assert open_.code in filtered and gap.code not in filtered
