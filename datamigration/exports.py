@@ -10,8 +10,6 @@ pages and the API both answer: streamed, with the download headers of
 ``projects.files.streaming_attachment`` (RFC 6266 name, ``nosniff``, CSP sandbox).
 """
 
-import csv
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,49 +18,10 @@ from django.http import StreamingHttpResponse
 from datamigration import readers
 from datamigration.models import FieldDefinition, MasterDataObject, MigrationRun, RowError, StagedRecord
 from projects.files import streaming_attachment
-from projects.spreadsheets import escape_cell
+from projects.spreadsheets import CONTENT_TYPES, csv_stream, xlsx_stream
 
-BOM = "\ufeff".encode()
 ERRORS_COLUMN = "errors"
 ROW_COLUMN = "row"
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_stream(rows) -> Iterator[bytes]:
-    writer = csv.writer(_Echo())
-    yield BOM
-    buffer = []
-    for row in rows:
-        buffer.append(writer.writerow([escape_cell(v) for v in row]))
-        if len(buffer) >= 1000:
-            yield "".join(buffer).encode("utf-8")
-            buffer = []
-    if buffer:
-        yield "".join(buffer).encode("utf-8")
-
-
-def _xlsx_bytes(sheets: list[tuple[str, Iterator[list]]]) -> Iterator[bytes]:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    for title, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        for row in rows:
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=escape_cell(value))
-                cell.data_type = "s"
-                cells.append(cell)
-            sheet.append(cells)
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-        workbook.save(tmp.name)
-        with open(tmp.name, "rb") as fh:
-            yield from iter(lambda: fh.read(1 << 16), b"")
 
 
 def _fields(obj: MasterDataObject) -> list[FieldDefinition]:
@@ -105,13 +64,13 @@ def template_rows(obj: MasterDataObject) -> tuple[list[str], list[str]]:
 
 def template_csv(obj: MasterDataObject) -> Iterator[bytes]:
     header, example = template_rows(obj)
-    return _csv_stream([header, example])
+    return csv_stream([header, example])
 
 
 def template_xlsx(obj: MasterDataObject) -> Iterator[bytes]:
     header, example = template_rows(obj)
     rules = [["field", "label", "rules"]] + [[f.name, f.label, field_rules(f)] for f in _fields(obj)]
-    return _xlsx_bytes([(obj.name, iter([header, example])), ("rules", iter(rules))])
+    return xlsx_stream([(obj.name, iter([header, example])), ("rules", iter(rules))])
 
 
 # --- row errors ---------------------------------------------------------------------------
@@ -157,11 +116,11 @@ def _error_rows(run: MigrationRun, *, only_rows_with_errors=True) -> Iterator[li
 
 
 def errors_csv(run: MigrationRun) -> Iterator[bytes]:
-    return _csv_stream(_error_rows(run))
+    return csv_stream(_error_rows(run))
 
 
 def errors_xlsx(run: MigrationRun) -> Iterator[bytes]:
-    return _xlsx_bytes([("errors", _error_rows(run))])
+    return xlsx_stream([("errors", _error_rows(run))])
 
 
 # --- staged records -----------------------------------------------------------------------
@@ -181,20 +140,16 @@ def _record_rows(obj: MasterDataObject) -> Iterator[list[str]]:
 
 
 def records_csv(obj: MasterDataObject) -> Iterator[bytes]:
-    return _csv_stream(_record_rows(obj))
+    return csv_stream(_record_rows(obj))
 
 
 def records_xlsx(obj: MasterDataObject) -> Iterator[bytes]:
-    return _xlsx_bytes([(obj.name, _record_rows(obj))])
+    return xlsx_stream([(obj.name, _record_rows(obj))])
 
 
 # --- responses ------------------------------------------------------------------------------
 
 FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _download(chunks: Iterator[bytes], *, filename: str, fmt: str) -> StreamingHttpResponse:

@@ -5,6 +5,7 @@ Every door (dashboard views, portal, API, exports, downloads, Celery-started wor
 are filtered, so an object of another project answers 404.
 """
 
+from contextvars import ContextVar
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -62,13 +63,51 @@ def roles_of(user) -> dict[int, str]:
     return dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
 
 
+#: ``{(user id, project id): role}`` read during the current request (see ``RoleMemo``);
+#: ``None`` outside a request (jobs, shell, service tests): every call reads the database.
+_ROLE_MEMO: ContextVar[dict | None] = ContextVar("erpimpl_role_memo", default=None)
+
+
+class RoleMemo:
+    """Middleware: a user's role on a project is read once per request, not once per row.
+
+    A page that asks ``can()`` for each of 20,000 rows asked the database 20,000 times. The
+    memo lives only as long as the request, so a revoked membership still counts on the next
+    request; a membership written during the request clears it (``forget_roles``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _ROLE_MEMO.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _ROLE_MEMO.reset(token)
+
+
+def forget_roles() -> None:
+    """Drop the request's memo of roles (a membership was created, changed or removed)."""
+    memo = _ROLE_MEMO.get()
+    if memo is not None:
+        memo.clear()
+
+
 def role_of(user, project) -> str | None:
     if not _active(user):
         return None
     from projects.models import Membership
 
     project_id = getattr(project, "pk", project)
-    return Membership.objects.filter(user=user, project_id=project_id).values_list("role", flat=True).first()
+    memo = _ROLE_MEMO.get()
+    key = (user.pk, project_id)
+    if memo is not None and key in memo:
+        return memo[key]
+    role = Membership.objects.filter(user=user, project_id=project_id).values_list("role", flat=True).first()
+    if memo is not None:
+        memo[key] = role
+    return role
 
 
 def capabilities_of(user, project) -> frozenset[Capability]:

@@ -58,6 +58,23 @@ class CycleFilterSet(SearchFilterMixin, django_filters.FilterSet):
         fields = ["project", "type", "status"]
 
 
+class ScopeFilterSet(SearchFilterMixin, django_filters.FilterSet):
+    """The cases in one cycle's scope (``selectors.cycle_scope``): by latest result, tester, text."""
+
+    result = django_filters.ChoiceFilter(
+        field_name="latest_status",
+        choices=[*Execution.Status.choices, ("not_run", _("Not run"))],
+        label=_("Latest result"),
+    )
+    assignee = django_filters.ModelChoiceFilter(queryset=project_members, to_field_name="username", label=_("Tester"))
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields = ("case__code", "case__title")
+
+    class Meta:
+        model = CycleCase
+        fields = []
+
+
 class CycleCaseFilterSet(django_filters.FilterSet):
     project = ProjectField(field_name="cycle__project")
     cycle = django_filters.ModelChoiceFilter(queryset=visible_cycles, label=_("Cycle"))
@@ -78,8 +95,10 @@ class ExecutionFilterSet(django_filters.FilterSet):
         queryset=project_members, to_field_name="username", field_name="cycle_case__assignee", label=_("Assigned to")
     )
     type = django_filters.MultipleChoiceFilter(field_name="case__type", choices=CaseType.choices, label=_("Type"))
-    started_after = django_filters.DateFilter(field_name="started_at", lookup_expr="date__gte")
-    started_before = django_filters.DateFilter(field_name="started_at", lookup_expr="date__lte")
+    started_after = django_filters.DateFilter(field_name="started_at", lookup_expr="date__gte", label=_("Started from"))
+    started_before = django_filters.DateFilter(
+        field_name="started_at", lookup_expr="date__lte", label=_("Started until")
+    )
 
     class Meta:
         model = Execution
@@ -95,8 +114,10 @@ class DefectFilterSet(SearchFilterMixin, django_filters.FilterSet):
     priority = django_filters.MultipleChoiceFilter(choices=Defect.Priority.choices, label=_("Priority"))
     assignee = django_filters.ModelChoiceFilter(queryset=project_members, to_field_name="username", label=_("Assignee"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("Open only"))
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Raised from"))
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("Raised until")
+    )
     q = django_filters.CharFilter(method="search", label=_("Search"))
     search_fields = ("code", "title", "description")
 

@@ -1,8 +1,11 @@
 """Forms of the testing pages: input shape only; the services hold the rules."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from projects.choices import choose_by_code
+from projects.forms import person_label
 from projects.roles import Capability, allowed_moves, members_with
 from testing.models import Case, CaseType, Cycle, Defect, StepStatus
 from testing.transitions import CYCLE_TRANSITIONS
@@ -35,8 +38,11 @@ class CaseForm(forms.Form):
         from phases.discovery.models import Requirement
 
         self.fields["owner"].queryset = members_with(project, C.VIEW)
-        self.fields["requirements"].queryset = Requirement.objects.filter(project=project).order_by("code")
-        self.fields["development_items"].queryset = DevelopmentItem.objects.filter(project=project).order_by("code")
+        self.fields["owner"].label_from_instance = person_label
+        choose_by_code(self.fields["requirements"], Requirement.objects.filter(project=project).order_by("code"))
+        choose_by_code(
+            self.fields["development_items"], DevelopmentItem.objects.filter(project=project).order_by("code")
+        )
 
     @staticmethod
     def initial_for(case: Case) -> dict:
@@ -95,13 +101,28 @@ class CycleStatusForm(forms.Form):
 
 
 class AddCasesForm(forms.Form):
+    """Cases of the project not yet in the cycle's scope, to add (with a tester).
+
+    Any such case is accepted; the page offers the first ``SHOWN`` matching ``search`` (by
+    code or title) rather than a list of every case of a project with thousands of them.
+    """
+
+    SHOWN = 100
+
     cases = forms.ModelMultipleChoiceField(label=_("Test cases"), queryset=None)
     assignee = forms.ModelChoiceField(label=_("Tester"), queryset=None, required=False)
 
-    def __init__(self, *args, project, cycle, **kwargs):
+    def __init__(self, *args, project, cycle, search="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cases"].queryset = Case.objects.filter(project=project).exclude(cycle_cases__cycle=cycle)
+        candidates = Case.objects.filter(project=project).exclude(cycle_cases__cycle=cycle).order_by("code")
+        self.fields["cases"].queryset = candidates
         self.fields["assignee"].queryset = members_with(project, C.PARTICIPATE)
+        self.fields["assignee"].label_from_instance = person_label
+        if search:
+            candidates = candidates.filter(Q(code__icontains=search) | Q(title__icontains=search))
+        offered = list(candidates.values_list("pk", "code", "title")[: self.SHOWN + 1])
+        self.more_candidates = len(offered) > self.SHOWN
+        self.fields["cases"].widget.choices = [(pk, f"{code} {title}") for pk, code, title in offered[: self.SHOWN]]
 
 
 class AssignForm(forms.Form):
@@ -110,6 +131,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = members_with(project, C.PARTICIPATE)
+        self.fields["assignee"].label_from_instance = person_label
 
 
 class SignoffRequestForm(forms.Form):
@@ -121,6 +143,7 @@ class SignoffRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The requester never decides their own sign-off: they are not offered as its approver.
         self.fields["approver"].queryset = members_with(project, C.APPROVE).exclude(pk=user.pk)
+        self.fields["approver"].label_from_instance = person_label
 
 
 class SignoffDecisionForm(forms.Form):
@@ -171,7 +194,10 @@ class DefectEditForm(forms.Form):
         from phases.development.models import DevelopmentItem, Environment
 
         self.fields["assignee"].queryset = members_with(project, C.VIEW)
-        self.fields["development_item"].queryset = DevelopmentItem.objects.filter(project=project)
+        self.fields["assignee"].label_from_instance = person_label
+        choose_by_code(
+            self.fields["development_item"], DevelopmentItem.objects.filter(project=project).order_by("code")
+        )
         self.fields["environment"].queryset = Environment.objects.filter(project=project)
 
 
@@ -227,6 +253,11 @@ class TraceabilityFilterForm(forms.Form):
             ("passed", _("Passed")),
         ],
     )
+    business_area = forms.ChoiceField(
+        label=_("Business area"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -238,3 +269,4 @@ class TraceabilityFilterForm(forms.Form):
         from phases.discovery.models import Requirement
 
         self.fields["status"].choices = [("", _("Any status")), *Requirement.Status.choices]
+        self.fields["business_area"].choices = [("", _("Any")), *Requirement._meta.get_field("business_area").choices]

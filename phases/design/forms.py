@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from phases.design.models import FunctionDescription, ProcessDesign, TechnicalRequirement
 from phases.discovery.models import BusinessArea, Requirement
+from projects.choices import choose_by_code
+from projects.forms import person_label
 from projects.models import Approval, Project
 from projects.roles import Capability, members_with
 
@@ -48,7 +50,8 @@ class ProcessDesignForm(_StyledForm):
     def __init__(self, *args, project: Project, design: ProcessDesign | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members_with(project, Capability.VIEW)
-        self.fields["requirements"].queryset = Requirement.objects.filter(project=project).order_by("code")
+        self.fields["owner"].label_from_instance = person_label
+        choose_by_code(self.fields["requirements"], Requirement.objects.filter(project=project).order_by("code"))
         if design is None or not design.bpmn_xml:
             del self.fields["remove_bpmn"]
 
@@ -84,8 +87,8 @@ class FunctionDescriptionForm(_StyledForm):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["requirement"].queryset = Requirement.objects.filter(project=project).order_by("code")
-        self.fields["design"].queryset = ProcessDesign.objects.filter(project=project).order_by("number")
+        choose_by_code(self.fields["requirement"], Requirement.objects.filter(project=project).order_by("code"))
+        choose_by_code(self.fields["design"], ProcessDesign.objects.filter(project=project).order_by("number"))
 
 
 class TechnicalRequirementForm(_StyledForm):
@@ -105,5 +108,6 @@ class TechnicalRequirementForm(_StyledForm):
     def __init__(self, *args, project: Project, requirement: TechnicalRequirement | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members_with(project, Capability.VIEW)
+        self.fields["owner"].label_from_instance = person_label
         if requirement is None or not requirement.evidence_file:
             del self.fields["remove_evidence_file"]

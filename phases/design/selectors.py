@@ -34,7 +34,7 @@ def _filtered(qs, filterset_class, filters, request):
 def process_design_list(*, user, filters=None, request=None):
     qs = (
         ProcessDesign.objects.visible_to(user)
-        .select_related("project", "owner", "approval", "approval__approver")
+        .select_related("project", "owner", "approval", "approval__approver", "approval__decided_by")
         .annotate(requirement_count=Count("requirements", distinct=True))
         .order_by("project", "business_area", "number")
     )
@@ -100,7 +100,9 @@ def process_design_version_get(*, user, project: Project | None, pk) -> ProcessD
 
 
 def function_description_list(*, user, filters=None, request=None):
-    qs = FunctionDescription.objects.visible_to(user).select_related("project", "requirement", "design")
+    qs = FunctionDescription.objects.visible_to(user).select_related(
+        "project", "requirement__project", "design__project"
+    )
     return _filtered(qs, f.FunctionDescriptionFilterSet, filters, request)
 
 

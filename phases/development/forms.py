@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from phases.design.models import FunctionDescription, ProcessDesign
 from phases.development.models import DevelopmentItem, Environment, Release
 from phases.discovery.models import Requirement
+from projects.choices import choose_by_code
+from projects.forms import person_label
 from projects.models import Project
 from projects.roles import Capability, members_with
 
@@ -62,12 +64,12 @@ class DevelopmentItemForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["requirements"].queryset = Requirement.objects.filter(project=project).order_by("code")
-        self.fields["process_designs"].queryset = ProcessDesign.objects.filter(project=project).order_by("code")
+        choose_by_code(self.fields["requirements"], Requirement.objects.filter(project=project).order_by("code"))
+        choose_by_code(self.fields["process_designs"], ProcessDesign.objects.filter(project=project).order_by("code"))
         self.fields["function_descriptions"].queryset = FunctionDescription.objects.filter(project=project)
         # The one assignee rule (the service checks the same): whoever may edit the project's content.
         self.fields["assignee"].queryset = members_with(project, Capability.EDIT)
-        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["assignee"].label_from_instance = person_label
         self.fields["target_environment"].queryset = project.environments.all()
         self.fields["target_release"].queryset = project.releases.exclude(status=Release.Status.CANCELLED)
         for name in ("requirements", "process_designs", "function_descriptions"):
@@ -112,7 +114,10 @@ class ReleaseForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["source_environment"].queryset = project.environments.all()
         self.fields["target_environment"].queryset = project.environments.all()
-        self.fields["items"].queryset = project.development_items.exclude(status=DevelopmentItem.Status.CANCELLED)
+        choose_by_code(
+            self.fields["items"],
+            project.development_items.exclude(status=DevelopmentItem.Status.CANCELLED).order_by("number"),
+        )
         self.fields["items"].required = False
         self._style()
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
 from phases.development.models import DevelopmentItem, Environment, Release
 from phases.development.transitions import ITEM_TRANSITIONS
@@ -100,7 +101,7 @@ def release_get(*, user, project, pk) -> Release:
 
 def release_items(release: Release):
     """The items of a release as its page lists them."""
-    return release.items.select_related("assignee", "current_environment").order_by("number")
+    return release.items.select_related("project", "assignee", "current_environment").order_by("number")
 
 
 def item_moves(*, user, item: DevelopmentItem) -> list[tuple[str, str]]:
@@ -116,15 +117,30 @@ class BoardColumn:
     status: str
     label: str
     items: list = field(default_factory=list)
+    count: int = 0  # all the column's cards; ``items`` holds the first ``CARDS_PER_COLUMN``
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
 
 
-def board_columns(items, *, user, project) -> list[BoardColumn]:
-    """The board: one column per status (in workflow order), each with its cards. Each card
-    carries the moves this user may make (``allowed_targets``, and ``allowed_moves`` as
-    ``(status, label)``), asked once per status."""
+#: Cards shown per column (by number); the item list, filtered by status, has the others.
+CARDS_PER_COLUMN = 50
+
+
+def board_columns(items, *, user, project, per_column: int = CARDS_PER_COLUMN) -> list[BoardColumn]:
+    """The board: one column per status (in workflow order), each with its first ``per_column``
+    cards (by number) and its count. Each card carries the moves this user may make
+    (``allowed_targets``, and ``allowed_moves`` as ``(status, label)``), asked once per status.
+    Two queries whatever the number of items: the counts, and the first cards of every column."""
     columns = {value: BoardColumn(status=value, label=label) for value, label in DevelopmentItem.Status.choices}
+    for row in items.order_by().values("status").annotate(n=Count("pk")):
+        columns[row["status"]].count = row["n"]
+    first = items.annotate(
+        place=Window(RowNumber(), partition_by=[F("status")], order_by=[F("number").asc(), F("pk").asc()])
+    ).filter(place__lte=per_column)
     moves: dict[str, list[str]] = {}
-    for item in items:
+    for item in first.order_by("number", "pk"):
         if item.status not in moves:
             moves[item.status] = allowed_moves(user, project, ITEM_TRANSITIONS, item.status)
         item.allowed_targets = moves[item.status]

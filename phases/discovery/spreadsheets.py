@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop as N_
 
 from projects import containers, tabular
 from projects.files import UPLOAD_UNSAFE_ARCHIVE
-from projects.spreadsheets import escape_cell, unescape_cell
+from projects.spreadsheets import unescape_cell
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
@@ -30,33 +30,6 @@ EMPTY = N_("The file is empty.")
 
 class SpreadsheetError(Exception):
     pass
-
-
-def write_csv(header: list[str], rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([escape_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def write_xlsx(header: list[str], rows: list[list], *, title: str = "Requirements") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import TYPE_STRING
-
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append([escape_cell(v) for v in row])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.data_type = TYPE_STRING  # never a formula, never a number: codes stay text
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _cell_text(value) -> str:

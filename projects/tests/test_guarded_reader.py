@@ -135,10 +135,10 @@ def test_formula_cells_of_an_import_come_out_escaped_in_every_export(client, api
     traceability = client.get(reverse("testing:traceability_export", args=[project.code]))
 
     assert as_csv.status_code == as_xlsx.status_code == traceability.status_code == 200
-    assert "'" + FORMULAS[0] in as_csv.content.decode("utf-8-sig")
-    assert _unsafe_csv(as_csv.content) == []
-    assert _unsafe_xlsx(as_xlsx.content) == []
-    assert _unsafe_xlsx(traceability.content) == []
+    assert "'" + FORMULAS[0] in as_csv.getvalue().decode("utf-8-sig")
+    assert _unsafe_csv(as_csv.getvalue()) == []
+    assert _unsafe_xlsx(as_xlsx.getvalue()) == []
+    assert _unsafe_xlsx(traceability.getvalue()) == []
 
 
 def test_formula_cells_of_master_data_come_out_escaped_in_its_exports(client, project, consultant):

@@ -125,3 +125,30 @@ def test_allowed_moves_keep_only_the_moves_the_role_may_make(personas, project):
     assert allowed_moves(personas["key_user"], project, table, "new") == ["closed"]
     assert allowed_moves(personas["viewer"], project, table, "new") == []
     assert allowed_moves(personas["pm"], project, table, "open") == []
+
+
+def test_a_request_reads_a_role_once_and_forgets_it_when_a_membership_changes(project, pm, key_user, rf):
+    """One query for a user's role per request, not per row; a membership written meanwhile counts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.models import Membership
+    from projects.roles import RoleMemo, role_of
+    from projects.services import membership_delete
+
+    seen = []
+
+    def view(request):
+        with CaptureQueriesContext(connection) as captured:
+            seen.extend(role_of(key_user, project) for _ in range(50))
+        seen.append(len(captured))
+        membership_delete(membership=Membership.objects.get(project=project, user=key_user), by=pm)
+        seen.append(role_of(key_user, project))
+        return None
+
+    RoleMemo(view)(rf.get("/"))
+    assert seen[:50] == ["key_user"] * 50
+    assert seen[50] == 1
+    assert seen[51] is None
+    # Outside a request nothing is remembered.
+    assert role_of(pm, project) == "pm"

@@ -8,15 +8,25 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from erpimpl.pagination import StandardPagination
+from erpimpl.schema import PROJECT_NOT_FOUND, project_parameter
 from projects import selectors as project_selectors
 from projects.api.base import HasProjectCapability, ReadOnlyScopedViewSet, ServiceModelViewSet
 from projects.roles import Capability
 from testing import selectors, services
 from testing.api import serializers as s
-from testing.filters import CaseFilterSet, CycleFilterSet, DefectFilterSet, ExecutionFilterSet, LoadTestResultFilterSet
+from testing.filters import (
+    CaseFilterSet,
+    CycleFilterSet,
+    DefectFilterSet,
+    ExecutionFilterSet,
+    LoadTestResultFilterSet,
+    ScopeFilterSet,
+)
 from testing.models import Case, Cycle, Defect, Execution, LoadTestResult
 
 C = Capability
+OPEN_DEFECTS_SHOWN = 20  # the most severe; ``open_defect_count`` counts them all
 CASE_NOT_IN_CYCLE = "This test case is not in the cycle's scope."
 
 
@@ -64,6 +74,7 @@ class CycleViewSet(ServiceModelViewSet):
         "list": C.VIEW,
         "retrieve": C.VIEW,
         "summary": C.VIEW,
+        "cases": C.VIEW,
         "partial_update": C.EDIT,
         "destroy": C.EDIT,
         "add_cases": C.EDIT,
@@ -79,9 +90,7 @@ class CycleViewSet(ServiceModelViewSet):
     service_object = "cycle"
 
     def get_queryset(self):
-        return selectors.cycle_list(user=self.request.user).prefetch_related(
-            "cycle_cases__case", "cycle_cases__assignee"
-        )
+        return selectors.cycle_list(user=self.request.user)
 
     def _input(self, serializer_class):
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
@@ -128,17 +137,37 @@ class CycleViewSet(ServiceModelViewSet):
         services.cycle_signoff_decide(cycle=cycle, by=request.user, **data)
         return Response(self._fresh(cycle.pk))
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("result", str, enum=["in_progress", "passed", "failed", "blocked", "not_run"]),
+            OpenApiParameter("assignee", str, description="Tester (username)."),
+            OpenApiParameter("q", str, description="Case code or title contains."),
+        ],
+        responses={200: s.CycleCaseSerializer(many=True)},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def cases(self, request, pk=None):
+        """The cases in the cycle's scope, a page at a time, each with its latest run."""
+        cycle = self.get_object()
+        rows = ScopeFilterSet(request.query_params, queryset=selectors.cycle_scope(cycle), request=request)
+        if not rows.is_valid():
+            raise ValidationError(rows.errors)
+        page = self.paginate_queryset(rows.qs)
+        return self.get_paginated_response(s.CycleCaseSerializer(page, many=True).data)
+
     @extend_schema(responses={200: s.CycleSummarySerializer})
     @action(detail=True, methods=["get"])
     def summary(self, request, pk=None):
-        """Cases by latest result, the open defects, and the chart series of the cycle page."""
+        """Cases by latest result, the open defects (the most severe), and the chart series of the cycle page."""
         cycle = self.get_object()
-        open_defects = list(selectors.cycle_open_defects(cycle))
+        open_defects = selectors.cycle_open_defects(cycle)
         return Response(
             {
                 "counts": selectors.cycle_status_counts(cycle),
-                "open_defects": s.TestingRefSerializer(open_defects, many=True).data,
-                "open_critical_defects": sum(1 for d in open_defects if d.severity == Defect.Severity.CRITICAL),
+                "open_defects": s.TestingRefSerializer(open_defects[:OPEN_DEFECTS_SHOWN], many=True).data,
+                "open_defect_count": open_defects.count(),
+                "open_critical_defects": open_defects.filter(severity=Defect.Severity.CRITICAL).count(),
                 "progress": selectors.execution_progress_chart(cycle),
                 "defect_trend": selectors.defect_trend_chart(cycle),
             }
@@ -222,6 +251,7 @@ class DefectViewSet(ServiceModelViewSet):
 
     queryset = Defect.objects.all()
     serializer_class = s.DefectSerializer
+    list_serializer_class = s.DefectListSerializer
     input_serializer_class = s.DefectInputSerializer
     update_serializer_class = s.DefectUpdateSerializer
     action_input_serializers = {"transition": s.DefectTransitionSerializer, "comment": s.DefectCommentInputSerializer}
@@ -241,7 +271,7 @@ class DefectViewSet(ServiceModelViewSet):
     service_object = "defect"
 
     def get_queryset(self):
-        return selectors.defect_list(user=self.request.user).prefetch_related("comments__author")
+        return selectors.defect_list(user=self.request.user, details=self.action != "list")
 
     @extend_schema(request=s.DefectTransitionSerializer, responses={200: s.DefectSerializer})
     @action(detail=True, methods=["post"])
@@ -293,36 +323,38 @@ class LoadTestResultViewSet(ReadOnlyScopedViewSet):
 
 
 class TraceabilityViewSet(viewsets.ViewSet):
-    """The traceability matrix of one project, with its coverage figures."""
+    """The traceability matrix of one project, a page of requirements at a time, with the
+    project's coverage figures."""
 
     permission_classes = [HasProjectCapability]
     capabilities = {"list": C.VIEW}
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("project", str, required=True, description="Project code."),
-            OpenApiParameter("status", str, description="Requirement status (repeatable), e.g. agreed."),
-            OpenApiParameter("business_area", str),
-            OpenApiParameter("coverage", str, enum=["no_test", "not_run", "in_progress", "failed", "passed"]),
-            OpenApiParameter("q", str, description="Search requirement code or title."),
+            project_parameter(),
+            s.TraceabilityQuerySerializer,
+            OpenApiParameter("page", int, description="A page number within the paginated result set."),
+            OpenApiParameter("page_size", int, description="Number of results to return per page (at most 200)."),
         ],
-        responses={200: s.TraceabilitySerializer},
+        responses={200: s.TraceabilitySerializer, 404: PROJECT_NOT_FOUND},
     )
     def list(self, request):
         code = request.query_params.get("project")
         if not code:
             raise ValidationError({"project": [_("Give the project code: ?project=CODE.")]})
         project = project_selectors.project_get(user=request.user, code=code)
-        filters = {
-            "status": request.query_params.getlist("status"),
-            "business_area": request.query_params.get("business_area"),
-            "coverage": request.query_params.get("coverage"),
-            "q": request.query_params.get("q"),
-        }
-        rows = selectors.traceability(user=request.user, project=project, filters=filters)
+        query = s.TraceabilityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = {**query.validated_data, "status": list(query.validated_data.get("status", ()))}
+        matrix = selectors.traceability_matrix(user=request.user, project=project, filters=filters)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(matrix.ids, request, view=self)
         data = {
             "project": project.code,
             "coverage": selectors.coverage(user=request.user, project=project),
-            "rows": rows,
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": matrix.rows(page),
         }
         return Response(s.TraceabilitySerializer(data).data)

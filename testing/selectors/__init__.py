@@ -2,7 +2,8 @@
 
 One module per sub-domain, re-exported here (``from testing import selectors``):
 ``rows`` (lists and ``<entity>_get`` details, scoped to the user), ``charts`` (the cycle
-page's figures), ``traceability`` (the matrix, coverage, readiness figures).
+page's figures), ``traceability`` (the matrix, read a page or a chunk at a time),
+``coverage`` (the matrix's figures and the readiness figures).
 
 Public for other apps (e.g. ``golive`` readiness checks): ``testing_status`` (no user: for
 jobs), ``defect_list``, ``cycle_list``, ``traceability`` and ``coverage``.
@@ -15,6 +16,7 @@ from testing.selectors.charts import (
     defect_trend_chart,
     execution_progress_chart,
 )
+from testing.selectors.coverage import Coverage, ReadinessFigures, coverage, testing_status
 from testing.selectors.rows import (
     assigned_cases,
     case_get,
@@ -34,23 +36,22 @@ from testing.selectors.rows import (
     evidence_list,
     execution_get,
     execution_list,
-    latest_executions,
+    latest_run,
     load_result_get,
     load_result_list,
     open_critical_codes,
+    step_evidence,
     step_result_get,
 )
 from testing.selectors.traceability import (
     COVERAGE_LABELS,
     RESULT_LABELS,
     CaseTrace,
-    Coverage,
-    ReadinessFigures,
+    TraceMatrix,
     TraceRow,
     case_results,
-    coverage,
-    testing_status,
     traceability,
+    traceability_matrix,
 )
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "CaseTrace",
     "Coverage",
     "ReadinessFigures",
+    "TraceMatrix",
     "TraceRow",
     "assigned_cases",
     "case_get",
@@ -85,11 +87,13 @@ __all__ = [
     "execution_get",
     "execution_list",
     "execution_progress_chart",
-    "latest_executions",
+    "latest_run",
     "load_result_get",
     "load_result_list",
     "open_critical_codes",
+    "step_evidence",
     "step_result_get",
     "testing_status",
     "traceability",
+    "traceability_matrix",
 ]

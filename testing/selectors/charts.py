@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+from django.db.models import Count, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,22 +16,28 @@ RESULT_ORDER = ["passed", "failed", "blocked", "not_run"]
 RESULT_COLOURS = {"passed": "#198754", "failed": "#dc3545", "blocked": "#fd7e14", "not_run": "#adb5bd"}
 
 
-def _day(dt) -> date:
-    return timezone.localtime(dt).date()
+def _local_day(field: str) -> TruncDate:
+    """The local calendar day of a timestamp, computed by the database."""
+    return TruncDate(field, tzinfo=timezone.get_current_timezone())
 
 
 def cycle_status_counts(cycle: Cycle) -> dict[str, int]:
-    """Each in-scope case by its latest finished result; never run (or only in progress) = not run."""
-    finished: dict[int, tuple] = {}
-    for cc_id, status, _finished_at, run in cycle.executions.exclude(status=Execution.Status.IN_PROGRESS).values_list(
-        "cycle_case_id", "status", "finished_at", "run"
-    ):
-        if cc_id not in finished or run > finished[cc_id][1]:
-            finished[cc_id] = (status, run)
-    counts = Counter({key: 0 for key in RESULT_ORDER})
-    for cc_id in cycle.cycle_cases.values_list("pk", flat=True):
-        counts[finished[cc_id][0] if cc_id in finished else "not_run"] += 1
-    return dict(counts)
+    """Each in-scope case by its latest finished result; never run (or only in progress) = not run.
+
+    One aggregate query, whatever the size of the cycle.
+    """
+    from testing.selectors.rows import latest_run
+
+    counts = {key: 0 for key in RESULT_ORDER}
+    rows = (
+        cycle.cycle_cases.order_by()
+        .annotate(result=Coalesce(latest_run("status", finished=True), Value("not_run")))
+        .values("result")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts[row["result"]] = counts.get(row["result"], 0) + row["n"]
+    return counts
 
 
 def _chart_days(cycle: Cycle, first_event: date | None) -> list[date]:
@@ -43,22 +51,28 @@ def _chart_days(cycle: Cycle, first_event: date | None) -> list[date]:
 
 
 def execution_progress_chart(cycle: Cycle) -> dict:
-    """Chart.js data: per day, the in-scope cases by latest result at the end of that day."""
-    scope = list(cycle.cycle_cases.values_list("pk", flat=True))
+    """Chart.js data: per day, the in-scope cases by latest result at the end of that day.
+
+    Walks the finished runs once in time order, moving one case between results per run.
+    """
+    scope_size = cycle.cycle_cases.count()
     runs = list(
         cycle.executions.exclude(status=Execution.Status.IN_PROGRESS)
         .order_by("finished_at", "run")
-        .values_list("cycle_case_id", "status", "finished_at")
+        .values_list("cycle_case_id", "status", _local_day("finished_at"))
     )
-    days = _chart_days(cycle, _day(runs[0][2]) if runs else None)
+    days = _chart_days(cycle, runs[0][2] if runs else None)
     state: dict[int, str] = {}
+    counts = Counter({"not_run": scope_size})
     series = {key: [] for key in RESULT_ORDER}
     index = 0
     for day in days:
-        while index < len(runs) and _day(runs[index][2]) <= day:
-            state[runs[index][0]] = runs[index][1]
+        while index < len(runs) and runs[index][2] <= day:
+            case_id, status, _finished = runs[index]
+            counts[state.get(case_id, "not_run")] -= 1
+            counts[status] += 1
+            state[case_id] = status
             index += 1
-        counts = Counter(state.get(cc, "not_run") for cc in scope)
         for key in RESULT_ORDER:
             series[key].append(counts.get(key, 0))
     labels = {"passed": _("Passed"), "failed": _("Failed"), "blocked": _("Blocked"), "not_run": _("Not run")}
@@ -78,17 +92,32 @@ def execution_progress_chart(cycle: Cycle) -> dict:
 
 
 def defect_trend_chart(cycle: Cycle) -> dict:
-    """Chart.js data: defects of the cycle opened and closed per day, and how many stay open."""
-    rows = list(cycle.defects.values_list("created_at", "resolved_at"))
-    opened = Counter(_day(created) for created, _resolved in rows)
-    closed = Counter(_day(resolved) for _created, resolved in rows if resolved)
-    first = min(opened) if opened else None
-    days = _chart_days(cycle, first)
-    still_open, open_series = 0, []
+    """Chart.js data: defects of the cycle opened and closed per day, and how many stay open.
+
+    The database counts per day; what is still open before the first day shown is what was
+    opened before it minus what was closed before it.
+    """
+    per_day = cycle.defects.order_by()
+    opened = Counter(
+        dict(
+            per_day.annotate(day=_local_day("created_at")).values("day").annotate(n=Count("pk")).values_list("day", "n")
+        )
+    )
+    closed = Counter(
+        dict(
+            per_day.filter(resolved_at__isnull=False)
+            .annotate(day=_local_day("resolved_at"))
+            .values("day")
+            .annotate(n=Count("pk"))
+            .values_list("day", "n")
+        )
+    )
+    days = _chart_days(cycle, min(opened) if opened else None)
     before = days[0] if days else None
-    for created, resolved in rows:
-        if before and _day(created) < before and not (resolved and _day(resolved) < before):
-            still_open += 1
+    still_open = 0
+    if before:
+        still_open = sum(n for d, n in opened.items() if d < before) - sum(n for d, n in closed.items() if d < before)
+    open_series = []
     for day in days:
         still_open += opened.get(day, 0) - closed.get(day, 0)
         open_series.append(still_open)

@@ -67,6 +67,7 @@ COVERED_ROUTES = {
     "testing-api:cycle-request-signoff",
     "testing-api:cycle-signoff",
     "testing-api:cycle-summary",
+    "testing-api:cycle-cases",
     "testing-api:execution-list",
     "testing-api:execution-detail",
     "testing-api:execution-record-step",
@@ -183,6 +184,7 @@ MATRIX = {
     # requested by the PM: the PM may not decide their own request (segregation of duties)
     "api:signoff-requested-by-pm": _cells(403, 403, 200, 403, 403, 404),
     "api:summary": _cells(200, 200, 200, 200, 200, 404),
+    "api:scope": _cells(200, 200, 200, 200, 200, 404),
 }
 
 
@@ -325,6 +327,7 @@ REQUESTS = {
     "api:signoff": _signoff_requested_by("consultant"),
     "api:signoff-requested-by-pm": _signoff_requested_by("pm"),
     "api:summary": _summary,
+    "api:scope": lambda client, w: client.get(reverse("testing-api:cycle-cases", args=[w["cycle"].pk])),
 }
 
 

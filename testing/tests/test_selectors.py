@@ -104,14 +104,15 @@ def test_traceability_api_returns_the_same_numbers(project, seeded, viewer, api_
     assert response.status_code == 200
     body = response.json()
     assert body["coverage"]["agreed_without_test"] == 1 and body["coverage"]["cases_failed"] == 1
-    row = next(r for r in body["rows"] if r["requirement"]["code"] == "REQ-2")
+    assert body["count"] == 5 and body["next"] is None  # paginated like every list (results on this page)
+    row = next(r for r in body["results"] if r["requirement"]["code"] == "REQ-2")
     assert row["test_cases"][0]["result"] == "failed"
     assert row["open_defects"][0]["severity"] == "critical"
     assert row["development_items"][0]["id"] == seeded["items"][1].pk
     filtered = api_client_for(viewer).get(
         "/api/v1/testing/traceability/", {"project": project.code, "coverage": "no_test"}
     )
-    assert [r["requirement"]["code"] for r in filtered.json()["rows"]] == ["REQ-4", "REQ-5"]
+    assert [r["requirement"]["code"] for r in filtered.json()["results"]] == ["REQ-4", "REQ-5"]
 
 
 def test_cycle_counts_and_progress_chart(project, seeded):

@@ -56,6 +56,7 @@ def _api_targets(w):
         (reverse("testing-api:case-detail", args=[w["case"].pk]), ("get", "patch", "delete")),
         (reverse("testing-api:cycle-detail", args=[w["cycle"].pk]), ("get", "patch", "delete")),
         (reverse("testing-api:cycle-summary", args=[w["cycle"].pk]), ("get",)),
+        (reverse("testing-api:cycle-cases", args=[w["cycle"].pk]), ("get",)),
         (reverse("testing-api:cycle-add-cases", args=[w["cycle"].pk]), ("post",)),
         (reverse("testing-api:cycle-assign", args=[w["cycle"].pk]), ("post",)),
         (reverse("testing-api:cycle-request-signoff", args=[w["cycle"].pk]), ("post",)),

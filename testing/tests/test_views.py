@@ -113,7 +113,7 @@ def test_traceability_export_escapes_formulas(client, project, consultant, viewe
     client.force_login(viewer)
     response = client.get(reverse("testing:traceability_export", args=[project.code]))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active  # streamed
     values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value]
     assert '\'=HYPERLINK("http://evil","x")' in values
     assert any(v.startswith("TC-") and "+cmd" in v for v in values)

@@ -1,19 +1,22 @@
 """Test cycle pages: list, create/edit, detail (scope, testers, status), the sign-off request
 and the sign-off page (dashboard and portal)."""
 
+from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from projects.actions import ServiceActionView, ServiceFormView
-from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
-from projects.roles import Capability, can, decide_refusal, may_decide
+from projects.mixins import ProjectAccessMixin, ProjectFilteredListView, filter_params, page_filter_form
+from projects.roles import Capability, can, decide_refusal, may_decide, members_with
 from testing import access, selectors, services
-from testing.filters import CycleFilterSet
+from testing.filters import CycleFilterSet, ScopeFilterSet
 from testing.forms import AddCasesForm, AssignForm, CycleForm, CycleStatusForm, SignoffDecisionForm, SignoffRequestForm
 from testing.models import Defect
 
 C = Capability
+SCOPE_PAGE_SIZE = 50
+OPEN_DEFECTS_SHOWN = 20  # the most severe; the defect list has them all
 
 
 class CycleListView(ProjectFilteredListView):
@@ -66,18 +69,24 @@ class CycleEditView(ServiceFormView):
         return services.cycle_create(project=self.project, by=self.request.user, **data)
 
 
-def cycle_context(user, cycle) -> dict:
-    """What the cycle page and the sign-off page show: scope, results, defects, charts."""
-    scope = selectors.cycle_scope(cycle)
+def cycle_context(request, project, cycle) -> dict:
+    """What the cycle page and the sign-off page show: the scope (a filtered page of it),
+    results, defects, charts. Its queries do not grow with the size of the cycle."""
+    filterset = ScopeFilterSet(filter_params(request.GET), queryset=selectors.cycle_scope(cycle), request=request)
+    page = Paginator(filterset.qs, SCOPE_PAGE_SIZE).get_page(request.GET.get("page"))
+    scope = list(page.object_list)
     for row in scope:
-        row.may_run = access.may_execute(user, row)
-    open_defects = list(selectors.cycle_open_defects(cycle))
+        row.may_run = access.may_execute(request.user, row)
+    open_defects = selectors.cycle_open_defects(cycle)
     return {
         "cycle": cycle,
         "scope": scope,
+        "page_obj": page,
+        "filter_form": page_filter_form(filterset.form, project=project, fields=("result", "assignee", "q")),
         "counts": selectors.cycle_status_counts(cycle),
-        "open_defects": open_defects,
-        "open_critical": [d for d in open_defects if d.severity == Defect.Severity.CRITICAL],
+        "open_defects": list(open_defects[:OPEN_DEFECTS_SHOWN]),
+        "open_defect_count": open_defects.count(),
+        "open_critical_count": open_defects.filter(severity=Defect.Severity.CRITICAL).count(),
         "deferred_defects": cycle.defects.filter(status=Defect.Status.DEFERRED),
         "progress_chart": selectors.execution_progress_chart(cycle),
         "defect_chart": selectors.defect_trend_chart(cycle),
@@ -92,10 +101,12 @@ class CycleDetailView(ProjectAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         cycle = selectors.cycle_get(user=user, project=self.project, pk=self.kwargs["pk"])
-        context.update(cycle_context(user, cycle))
+        context.update(cycle_context(self.request, self.project, cycle))
         if can(user, self.project, C.EDIT):
-            context["add_form"] = AddCasesForm(project=self.project, cycle=cycle)
-            context["assign_form"] = AssignForm(project=self.project)
+            search = self.request.GET.get("add_q", "").strip()
+            context["add_form"] = AddCasesForm(project=self.project, cycle=cycle, search=search)
+            context["add_search"] = search
+            context["testers"] = list(members_with(self.project, C.PARTICIPATE))
             context["status_form"] = CycleStatusForm(user=user, cycle=cycle)
             context["signoff_form"] = SignoffRequestForm(project=self.project, user=user)
         return context
@@ -193,7 +204,7 @@ class SignoffView(ServiceFormView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         cycle = self.get_cycle()
-        context.update(cycle_context(user, cycle))
+        context.update(cycle_context(self.request, self.project, cycle))
         approval = cycle.signoff
         pending = approval is not None and approval.decision == "pending"
         context["may_decide"] = pending and may_decide(user, approval)

@@ -1,6 +1,7 @@
 """The client portal's UAT pages: the tester's home, and the execution and sign-off pages
 shared with the dashboard (``portal = True``: the portal's layout and URL names)."""
 
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -20,6 +21,7 @@ from testing.views.runs import (
 )
 
 C = Capability
+ASSIGNED_PAGE_SIZE = 50
 
 
 class UatHomeView(ProjectAccessMixin, TemplateView):
@@ -35,11 +37,15 @@ class UatHomeView(ProjectAccessMixin, TemplateView):
         for cycle in cycles:
             cycle.may_decide = cycle.signoff_id is not None and may_decide(user, cycle.signoff)
         mine = selectors.defects_of_tester(user=user, project=self.project)
+        page = Paginator(selectors.assigned_cases(user=user, project=self.project), ASSIGNED_PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
         context.update(
-            assigned=selectors.assigned_cases(user=user, project=self.project),
+            assigned=page.object_list,
+            page_obj=page,
             cycles=cycles,
             may_participate=can(user, self.project, C.PARTICIPATE),
-            retest=mine.filter(status=Defect.Status.RETEST),
+            retest=mine.filter(status=Defect.Status.RETEST)[:30],
             my_defects=mine.exclude(status=Defect.Status.RETEST)[:30],
             next_url=reverse("testing-portal:uat_home", args=[self.project.code]),
         )

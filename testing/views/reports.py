@@ -1,13 +1,14 @@
 """Load-test results (list, record, report download) and the traceability matrix (page, XLSX)."""
 
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from projects.actions import ServiceFormView
-from projects.files import KNOWN_TYPES, attachment_response
+from projects.files import KNOWN_TYPES, attachment_response, streaming_attachment
 from projects.mixins import ProjectAccessMixin, ProjectFilteredListView
 from projects.roles import Capability
 from testing import exports, selectors, services
@@ -60,8 +61,11 @@ class LoadReportDownloadView(ProjectAccessMixin, View):
 
 
 class TraceabilityView(ProjectAccessMixin, TemplateView):
+    """The matrix, 50 requirements a page; its queries do not grow with the project or the page."""
+
     template_name = "testing/traceability.html"
     capability = C.VIEW
+    paginate_by = 50
 
     def filters(self) -> dict:
         form = TraceabilityFilterForm(self.request.GET)
@@ -72,20 +76,27 @@ class TraceabilityView(ProjectAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filters = self.filters()
+        matrix = selectors.traceability_matrix(user=self.request.user, project=self.project, filters=self.filters())
+        page = Paginator(matrix.ids, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
         context.update(
-            rows=selectors.traceability(user=self.request.user, project=self.project, filters=filters),
+            rows=matrix.rows(page.object_list),
+            page_obj=page,
             coverage=selectors.coverage(user=self.request.user, project=self.project),
             filter_form=self.filter_form,
             coverage_labels={k: _(v) for k, v in selectors.COVERAGE_LABELS.items()},
-            query=self.request.GET.urlencode(),
+            query=query.urlencode(),
         )
         return context
 
 
 class TraceabilityExportView(TraceabilityView):
+    """Every filtered row as XLSX, streamed: written a chunk of requirements at a time."""
+
     def get(self, request, *args, **kwargs):
-        rows = selectors.traceability(user=request.user, project=self.project, filters=self.filters())
+        matrix = selectors.traceability_matrix(user=request.user, project=self.project, filters=self.filters())
         coverage = selectors.coverage(user=request.user, project=self.project)
-        content = exports.traceability_xlsx(self.project, rows, coverage)
-        return attachment_response(content, filename=f"traceability-{self.project.code}.xlsx", content_type=XLSX)
+        chunks = exports.traceability_xlsx(self.project, matrix.lines(), coverage)
+        response = StreamingHttpResponse(chunks, content_type=XLSX)
+        return streaming_attachment(response, filename=f"traceability-{self.project.code}.xlsx")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from phases.design import selectors, services
 from phases.design.filters import FunctionDescriptionFilterSet
 from phases.design.forms import FunctionDescriptionForm
+from phases.discovery import selectors as discovery_selectors
 from projects.actions import ServiceActionView, ServiceFormView
 from projects.mixins import ProjectFilteredListView
 from projects.roles import Capability
@@ -49,8 +50,11 @@ class FunctionEditView(ServiceFormView):
                 "description": f.description,
                 "erp_reference": f.erp_reference,
             }
-        elif self.request.GET.get("requirement"):
-            kwargs["initial"] = {"requirement": self.request.GET["requirement"]}
+        elif self.request.GET.get("requirement", "").isdigit():
+            # The requirement the page was opened for (the picker shows it as a choice or a code).
+            requirements = discovery_selectors.requirement_list(user=self.request.user).filter(project=self.project)
+            requirement = requirements.filter(pk=self.request.GET["requirement"]).first()
+            kwargs["initial"] = {"requirement": requirement}
         return kwargs
 
     def get_context_data(self, **kwargs):

@@ -120,7 +120,7 @@ def test_export_xlsx_cells_are_text_never_formulas(source, pm):
 def test_export_for_client_roles_has_no_internal_notes(source, sponsor, client):
     client.force_login(sponsor)
     response = client.get(reverse("discovery:requirement_export", args=[source.code]), {"file_format": "xlsx"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     assert "internal_notes" not in header
     assert "Ước tính" not in str([[c.value for c in row] for row in sheet.iter_rows()])
@@ -130,7 +130,7 @@ def test_export_for_client_roles_has_no_internal_notes(source, sponsor, client):
 def test_export_follows_list_filters(source, pm, client):
     client.force_login(pm)
     response = client.get(reverse("discovery:requirement_export", args=[source.code]), {"priority": "must"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert [r["code"] for r in rows] == ["REQ-001"]
 
 
@@ -303,3 +303,23 @@ def test_import_of_thousands_of_rows_saves_every_row(project, pm):
     created = services.requirement_import(project=project, by=pm, filename="big.csv", data="\n".join(lines).encode())
     assert len(created) == 2100 == project.requirements.count()
     assert project.requirements.filter(code="REQ-2100", title="Yêu cầu số 2100").exists()
+
+
+def test_the_export_asks_the_same_few_queries_at_any_size(project, pm, client):
+    """Streamed a chunk at a time, with the process names read once: no query per requirement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    process = f.CurrentProcessFactory(project=project)
+    client.force_login(pm)
+    url = reverse("discovery:requirement_export", args=[project.code])
+    counts = []
+    for size in (3, 40):
+        for _ in range(size - project.requirements.count()):
+            f.RequirementFactory(project=project).processes.add(process)
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(url, {"file_format": "csv"}).getvalue().decode("utf-8-sig")
+        counts.append(len(captured))
+        assert len(body.strip().splitlines()) == size + 1
+        assert process.name in body.splitlines()[1]
+    assert counts[0] == counts[1] <= 25

@@ -170,7 +170,7 @@ def test_internal_content_hidden_from_client_roles_on_pages_and_exports(
     req_page = client.get(reverse("discovery:requirement_detail", args=[code, internal_rows["requirement"].pk]))
     assert ("Ước tính 15 ngày công" in req_page.content.decode()) == firm
     export = client.get(reverse("discovery:requirement_export", args=[code]))
-    text = export.content.decode("utf-8-sig")
+    text = export.getvalue().decode("utf-8-sig")
     assert ("internal_notes" in text.splitlines()[0]) == firm
     assert ("Ước tính 15 ngày công" in text) == firm
     overview = client.get(reverse("discovery:overview", args=[code])).content.decode()

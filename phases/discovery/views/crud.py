@@ -126,6 +126,13 @@ class ProcessList(ProcessPages, DiscoveryListView):
 class ProcessDetail(ProcessPages, DiscoveryDetailView):
     template_name = "discovery/process_detail.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["requirements"] = (
+            selectors.requirement_list(user=self.request.user).filter(processes=self.object).order_by("code")
+        )
+        return context
+
 
 class ProcessEdit(ProcessPages, DiscoveryFormView):
     form_class = forms.CurrentProcessForm

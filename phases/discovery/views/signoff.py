@@ -1,5 +1,6 @@
 """The discovery overview, the sign-off request, and the client portal's sign-off page."""
 
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +13,7 @@ from projects.mixins import ProjectAccessMixin
 from projects.roles import Capability
 
 C = Capability
+AGREED_PAGE_SIZE = 50
 
 
 class Overview(ProjectAccessMixin, TemplateView):
@@ -69,9 +71,11 @@ class PortalSignoff(ProjectAccessMixin, TemplateView):
         agreed = selectors.requirement_list(user=user).filter(project=project, status=Requirement.Status.AGREED)
         if pending is not None:
             agreed = agreed.filter(code__in=pending.snapshot.get("agreed_requirements", []))
+        page = Paginator(agreed.order_by("code"), AGREED_PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
             state,
-            agreed=agreed.order_by("code"),
+            agreed=page.object_list,
+            page_obj=page,
             kickoffs=selectors.kickoff_list(user=user).filter(project=project),
             waves=selectors.rollout_wave_list(user=user).filter(project=project),
             # the portal is the client's view: nothing internal, whoever looks at it

@@ -9,7 +9,7 @@ from projects.api.base import VersionField, enum_field, project_field, scoped_pk
 from projects.api.serializers import MemberField, UserBriefSerializer
 from projects.models import Approval
 from testing.api.serializers.common import TestingEnvironmentRefSerializer, TestingRefSerializer
-from testing.models import Case, CaseType, Cycle, CycleCase
+from testing.models import Case, CaseType, Cycle, CycleCase, Execution
 
 # --- test cases --------------------------------------------------------------------------
 
@@ -76,19 +76,26 @@ class CaseUpdateSerializer(_CaseFields):
 
 
 class CycleCaseSerializer(serializers.ModelSerializer):
+    """A case in a cycle's scope with its latest run (``selectors.cycle_scope``)."""
+
     case = TestingRefSerializer(read_only=True)
     assignee = UserBriefSerializer(read_only=True)
+    latest_run_id = serializers.IntegerField(source="latest_id", read_only=True, allow_null=True)
+    latest_run = serializers.IntegerField(read_only=True, allow_null=True, help_text="Run number of the latest run.")
+    latest_result = enum_field(
+        [*Execution.Status.choices, ("not_run", "Not run")], "TestScopeResult", source="latest_status", read_only=True
+    )
 
     class Meta:
         model = CycleCase
-        fields = ["id", "case", "assignee", "order"]
+        fields = ["id", "case", "assignee", "order", "latest_run_id", "latest_run", "latest_result"]
         read_only_fields = fields
 
 
 class CycleSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     environment = TestingEnvironmentRefSerializer(read_only=True, allow_null=True)
-    cases = CycleCaseSerializer(source="cycle_cases", many=True, read_only=True)
+    case_count = serializers.IntegerField(read_only=True, help_text="Cases in scope; they are listed by /cases/.")
     signoff_decision = serializers.SerializerMethodField()
     signoff_id = serializers.IntegerField(read_only=True, allow_null=True)
     type = enum_field(CaseType.choices, "TestCaseType", read_only=True)
@@ -105,7 +112,7 @@ class CycleSerializer(serializers.ModelSerializer):
             "environment",
             "planned_start",
             "planned_end",
-            "cases",
+            "case_count",
             "signoff_id",
             "signoff_decision",
             "signoff_override_reason",
@@ -165,7 +172,8 @@ class CycleSignoffDecisionSerializer(serializers.Serializer):
 
 class CycleSummarySerializer(serializers.Serializer):
     counts = serializers.DictField(child=serializers.IntegerField(), help_text="Cases by latest result.")
-    open_defects = TestingRefSerializer(many=True)
+    open_defects = TestingRefSerializer(many=True, help_text="The 20 most severe open defects of the cycle.")
+    open_defect_count = serializers.IntegerField(help_text="All open defects of the cycle (the defect list has them).")
     open_critical_defects = serializers.IntegerField()
     progress = serializers.JSONField(help_text="Chart.js data: cases by result per day.")
     defect_trend = serializers.JSONField(help_text="Chart.js data: defects opened and closed per day.")

@@ -1,8 +1,9 @@
 """Load-test results and the traceability matrix."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from projects.api.base import enum_field, project_field, scoped_pk
+from projects.api.base import MomentField, enum_field, project_field, scoped_pk
 from projects.api.serializers import UserBriefSerializer
 from testing.api.serializers.common import TestingRefSerializer
 from testing.models import Case, Cycle, LoadTestResult
@@ -62,7 +63,7 @@ class LoadTestResultInputSerializer(serializers.Serializer):
     min_throughput_rps = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
     )
-    executed_at = serializers.DateTimeField(required=False)
+    executed_at = MomentField(required=False)
     report = serializers.FileField(required=False, help_text="The tool's report (pdf, txt, csv, xlsx...).")
 
 
@@ -120,7 +121,33 @@ class TraceabilityCoverageSerializer(serializers.Serializer):
     open_defects = serializers.IntegerField()
 
 
+def _requirement_choices(name: str):
+    from phases.discovery.models import Requirement
+
+    return Requirement._meta.get_field(name).choices
+
+
+class TraceabilityQuerySerializer(serializers.Serializer):
+    """The filters of ``GET /api/v1/testing/traceability/`` (the page's, with several statuses)."""
+
+    status = serializers.MultipleChoiceField(
+        choices=_requirement_choices("status"), required=False, help_text="Requirement status (repeatable)."
+    )
+    business_area = serializers.ChoiceField(choices=_requirement_choices("business_area"), required=False)
+    coverage = serializers.ChoiceField(
+        choices=list(COVERAGE_LABELS), required=False, help_text="Requirements whose test cases are in this state."
+    )
+    q = serializers.CharField(required=False, allow_blank=True, help_text="Search requirement code or title.")
+
+
+@extend_schema_serializer(many=False)  # the list action of the traceability viewset answers one object
 class TraceabilitySerializer(serializers.Serializer):
+    """One page of the matrix (``count``, ``next``, ``previous``, ``results`` like every list),
+    with the coverage figures of the whole project alongside."""
+
     project = serializers.CharField()
     coverage = TraceabilityCoverageSerializer()
-    rows = TraceRowSerializer(many=True)
+    count = serializers.IntegerField(help_text="Requirements matching the filters, on every page.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = TraceRowSerializer(many=True)
