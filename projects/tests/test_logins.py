@@ -269,3 +269,15 @@ def test_a_token_stops_working_once_the_user_is_deactivated_and_stays_dead():
     user.is_active = True
     user.save()
     assert client.get(reverse("projects-api:project-list")).status_code == 401
+
+
+def test_a_token_of_an_account_closed_and_reopened_unseen_stays_dead():
+    """Closing the account kills its tokens at once, even if none is shown while it is closed."""
+    user = UserFactory()
+    client = _token(user)
+    user.is_active = False
+    user.save()
+    assert not user.auth_token_set.exists()
+    user.is_active = True
+    user.save()
+    assert client.get(reverse("projects-api:project-list")).status_code == 401
