@@ -94,8 +94,8 @@ class MilestoneFilterSet(SearchFilterMixin, django_filters.FilterSet):
 
 class TaskFilterSet(SearchFilterMixin, django_filters.FilterSet):
     project = ProjectField()
-    phase = django_filters.ChoiceFilter(field_name="phase__kind", choices=PhaseKind.choices)
-    status = django_filters.MultipleChoiceFilter(choices=Task.Status.choices)
+    phase = django_filters.ChoiceFilter(field_name="phase__kind", choices=PhaseKind.choices, label=_("Phase"))
+    status = django_filters.MultipleChoiceFilter(choices=Task.Status.choices, label=_("Status"))
     owner = django_filters.ModelChoiceFilter(queryset=project_members, to_field_name="username")
     due_after = django_filters.DateFilter(field_name="due", lookup_expr="gte", label=_("Due from"))
     due_before = django_filters.DateFilter(field_name="due", lookup_expr="lte", label=_("Due until"))

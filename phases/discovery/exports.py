@@ -9,6 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from phases.discovery.models import Requirement
 from phases.discovery.services.imports import IMPORT_COLUMNS
@@ -16,10 +18,18 @@ from projects.files import attachment_response
 from projects.roles import Capability, can, require
 from projects.spreadsheets import csv_stream, export_download, xlsx_stream
 
+UNKNOWN_FORMAT = N_("Choose file_format=csv or file_format=xlsx.")
+
+
+class UnknownFormat(ValueError):
+    """An export asked for in a format it does not come in."""
+
 
 def export_format(value) -> str:
-    """``xlsx`` when asked for, else ``csv``."""
-    return "xlsx" if value == "xlsx" else "csv"
+    """``csv`` (also when none is asked for) or ``xlsx``; anything else is refused."""
+    if value in (None, "", "csv", "xlsx"):
+        return value or "csv"
+    raise UnknownFormat(gettext(UNKNOWN_FORMAT))
 
 
 #: Export column → the requirement's value (``values_list`` path).

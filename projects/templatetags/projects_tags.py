@@ -1,6 +1,11 @@
 """Template helpers. Templates never compute permissions: they ask ``can``."""
 
+from datetime import UTC
+
 from django import template
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +112,12 @@ def _audit_value(field, value) -> str:
         return "∅"
     if field is not None and field.get_internal_type() == "BooleanField" and value in ("True", "False"):
         return str(_("Yes") if value == "True" else _("No"))
+    if field is not None and field.get_internal_type() == "DateTimeField":
+        moment = parse_datetime(str(value))  # recorded in UTC: shown in local time, as the pages do
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, UTC)
+            return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
     return str(value)
 
 

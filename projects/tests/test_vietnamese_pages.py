@@ -75,3 +75,24 @@ def test_the_kickoff_print_page_has_the_favicon(client, project, pm):
     client.force_login(pm)
     page = client.get(reverse("discovery:kickoff_print", args=[project.code, kickoff.pk])).content.decode()
     assert '<link rel="icon" href="/static/img/favicon.svg"' in page
+
+
+def test_a_recorded_moment_reads_in_local_time_without_microseconds(settings):
+    from projects.templatetags.projects_tags import _audit_value
+    from testing.models import Defect
+
+    settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
+    shown = _audit_value(Defect._meta.get_field("resolved_at"), "2026-11-30 16:11:43.937330")
+    assert "11:11" in shown and "16:11" not in shown and "937330" not in shown
+
+
+def test_the_plan_filters_are_labelled_in_vietnamese(client, project, pm):
+    from django.utils import translation
+
+    client.force_login(pm)
+    with translation.override("vi"):
+        form = client.get(reverse("projects:plan", args=[project.code]), HTTP_ACCEPT_LANGUAGE="vi").context[
+            "filter_form"
+        ]
+        labels = {str(field.label) for field in form}
+    assert "Phase" not in labels and "Status" not in labels

@@ -155,9 +155,11 @@ class RequirementViewSet(_Crud):
         """The requirements of ``?project=CODE`` (with the list's filters) as CSV or XLSX."""
         project = self._project_param(request.query_params.get("project"))
         rows = self.filter_queryset(self.get_queryset()).filter(project=project)
-        return exports.requirement_export_response(
-            project=project, by=request.user, requirements=rows, fmt=request.query_params.get("file_format")
-        )
+        try:
+            fmt = exports.export_format(request.query_params.get("file_format"))
+        except exports.UnknownFormat as refused:
+            raise serializers.ValidationError({"file_format": [str(refused)]}) from None
+        return exports.requirement_export_response(project=project, by=request.user, requirements=rows, fmt=fmt)
 
     @extend_schema(
         request={"multipart/form-data": s.RequirementImportSerializer},

@@ -323,3 +323,17 @@ def test_the_export_asks_the_same_few_queries_at_any_size(project, pm, client):
         assert len(body.strip().splitlines()) == size + 1
         assert process.name in body.splitlines()[1]
     assert counts[0] == counts[1] <= 25
+
+
+def test_an_export_in_an_unknown_format_is_refused_not_answered_in_csv(project, pm, client, api_client_for):
+    f.RequirementFactory(project=project)
+    client.force_login(pm)
+    page = client.get(reverse("discovery:requirement_export", args=[project.code]), {"file_format": "pdf"})
+    assert page.status_code == 400
+    api = api_client_for(pm).get(
+        "/api/v1/discovery/requirements/export/", {"project": project.code, "file_format": "pdf"}
+    )
+    assert api.status_code == 400
+    assert api.json()["file_format"] == ["Choose file_format=csv or file_format=xlsx."]
+    listed = client.get(reverse("discovery:requirement_list", args=[project.code])).content.decode()
+    assert "export/?file_format=csv" in listed

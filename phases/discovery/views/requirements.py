@@ -1,5 +1,6 @@
 """Requirement pages beyond the resource shapes: inline status change, import, export."""
 
+from django.core.exceptions import BadRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -84,6 +85,8 @@ class RequirementExport(ProjectAccessMixin, View):
     def get(self, request, code):
         base = selectors.requirement_list(user=request.user).filter(project=self.project)
         rows = f.RequirementFilterSet(filter_params(request.GET), queryset=base, request=request).qs
-        return exports.requirement_export_response(
-            project=self.project, by=request.user, requirements=rows, fmt=request.GET.get("file_format")
-        )
+        try:
+            fmt = exports.export_format(request.GET.get("file_format"))
+        except exports.UnknownFormat as refused:
+            raise BadRequest(str(refused)) from None
+        return exports.requirement_export_response(project=self.project, by=request.user, requirements=rows, fmt=fmt)
