@@ -46,7 +46,7 @@ class MasterDataObject(VersionedModel, ProjectScopedModel):
     )
 
     class Meta:
-        ordering = ["project", "load_order", "name"]
+        ordering = ["project_id", "load_order", "name"]
         verbose_name = _("master data object")
         constraints = [
             models.UniqueConstraint(

@@ -18,6 +18,7 @@ SELECT_LIMIT = 200
 
 _SEPARATORS = re.compile(r"[\s,;]+")
 UNKNOWN_CODE = _("“%(value)s” is not a code of this project.")
+UNKNOWN_NUMBER = _("“%(value)s” is not a number on this project's list.")
 
 
 class CodesInput(forms.TextInput):
@@ -35,11 +36,14 @@ class CodesInput(forms.TextInput):
         return str(value)
 
 
-def choose_by_code(field: forms.ModelChoiceField, queryset, *, code_field: str = "code", limit: int = SELECT_LIMIT):
+def choose_by_code(
+    field: forms.ModelChoiceField, queryset, *, code_field: str = "code", limit: int = SELECT_LIMIT, hint=None
+):
     """Give ``field`` its ``queryset``; past ``limit`` choices, take codes instead of a select.
 
     Works for ``ModelChoiceField`` and ``ModelMultipleChoiceField`` (a ModelForm's generated
-    fields included). One query (a bounded count) decides.
+    fields included). One query (a bounded count) decides. Rows without a code are chosen by
+    number (``code_field="pk"``), with a ``hint`` saying where the numbers are shown.
     """
     field.queryset = queryset
     if queryset.order_by()[: limit + 1].count() <= limit:
@@ -48,10 +52,15 @@ def choose_by_code(field: forms.ModelChoiceField, queryset, *, code_field: str =
     field.to_field_name = code_field
     if isinstance(field, forms.ModelMultipleChoiceField):
         field.widget = CodesInput(attrs=attrs)
-        hint = _("Type the codes, separated by commas.")
+        hint = hint or _("Type the codes, separated by commas.")
     else:
         field.widget = forms.TextInput(attrs=attrs)
-        hint = _("Type the code.")
+        hint = hint or _("Type the code.")
     field.help_text = f"{field.help_text} {hint}".strip() if field.help_text else hint
-    field.error_messages = {**field.error_messages, "invalid_choice": UNKNOWN_CODE}
+    unknown = UNKNOWN_NUMBER if code_field == "pk" else UNKNOWN_CODE
+    field.error_messages = {
+        **field.error_messages,
+        "invalid_choice": unknown,
+        "invalid_pk_value": unknown.replace("%(value)s", "%(pk)s"),
+    }
     return field

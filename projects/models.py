@@ -139,7 +139,7 @@ class Membership(VersionedModel, ProjectScopedModel):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     class Meta:
-        ordering = ["project", "role", "user__username"]
+        ordering = ["project_id", "role", "user__username"]
         verbose_name = _("membership")
         constraints = [
             models.UniqueConstraint(
@@ -247,7 +247,7 @@ class Phase(VersionedModel, ProjectScopedModel):
     )
 
     class Meta:
-        ordering = ["project", "order"]
+        ordering = ["project_id", "order"]
         verbose_name = _("phase")
         constraints = [
             models.UniqueConstraint(fields=["project", "kind"], name="projects_phase_one_per_kind"),
@@ -272,7 +272,7 @@ class Milestone(VersionedModel, ProjectScopedModel):
     internal = models.BooleanField(_("internal"), default=False, help_text=_("Hidden from client roles."))
 
     class Meta:
-        ordering = ["project", "due_date"]
+        ordering = ["project_id", "due_date"]
         verbose_name = _("milestone")
 
     def __str__(self):
@@ -314,7 +314,7 @@ class Task(VersionedModel, ProjectScopedModel):
     internal = models.BooleanField(_("internal"), default=False, help_text=_("Hidden from client roles."))
 
     class Meta:
-        ordering = ["project", "phase__order", "order", "pk"]
+        ordering = ["project_id", "phase__order", "order", "pk"]
         verbose_name = _("task")
         indexes = [models.Index(fields=["project", "status"])]
         constraints = [

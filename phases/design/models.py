@@ -113,7 +113,7 @@ class ProcessDesign(VersionedModel, ProjectScopedModel):
     objects = ProcessDesignQuerySet.as_manager()
 
     class Meta:
-        ordering = ["project", "business_area", "number"]
+        ordering = ["project_id", "business_area", "number"]
         verbose_name = _("process design")
         verbose_name_plural = _("process designs")
         indexes = [models.Index(fields=["project", "business_area"])]
@@ -271,7 +271,7 @@ class FunctionDescription(VersionedModel, ProjectScopedModel):
     )
 
     class Meta:
-        ordering = ["project", "requirement__code", "pk"]
+        ordering = ["project_id", "requirement__code", "pk"]
         verbose_name = _("function description")
         verbose_name_plural = _("function descriptions")
         indexes = [models.Index(fields=["project", "kind"])]
@@ -338,7 +338,7 @@ class TechnicalRequirement(VersionedModel, ProjectScopedModel):
     )
 
     class Meta:
-        ordering = ["project", "number"]
+        ordering = ["project_id", "number"]
         verbose_name = _("technical requirement")
         verbose_name_plural = _("technical requirements")
         indexes = [models.Index(fields=["project", "status"]), models.Index(fields=["project", "category"])]

@@ -66,7 +66,12 @@ class DevelopmentItemForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         choose_by_code(self.fields["requirements"], Requirement.objects.filter(project=project).order_by("code"))
         choose_by_code(self.fields["process_designs"], ProcessDesign.objects.filter(project=project).order_by("code"))
-        self.fields["function_descriptions"].queryset = FunctionDescription.objects.filter(project=project)
+        choose_by_code(
+            self.fields["function_descriptions"],
+            FunctionDescription.objects.filter(project=project).order_by("pk"),
+            code_field="pk",
+            hint=_("Type their numbers (the No. column of the function descriptions), separated by commas."),
+        )
         # The one assignee rule (the service checks the same): whoever may edit the project's content.
         self.fields["assignee"].queryset = members_with(project, Capability.EDIT)
         self.fields["assignee"].label_from_instance = person_label

@@ -59,7 +59,7 @@ class Environment(VersionedModel, ProjectScopedModel):
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
-        ordering = ["project", "order", "name"]
+        ordering = ["project_id", "order", "name"]
         verbose_name = _("environment")
         verbose_name_plural = _("environments")
         constraints = [
@@ -183,7 +183,7 @@ class DevelopmentItem(VersionedModel, ProjectScopedModel):
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["project", "number"]
+        ordering = ["project_id", "number"]
         verbose_name = _("development item")
         verbose_name_plural = _("development items")
         indexes = [models.Index(fields=["project", "status"], name="development_item_proj_status")]
@@ -263,7 +263,7 @@ class Release(VersionedModel, ProjectScopedModel):
     )
 
     class Meta:
-        ordering = ["project", "-number"]
+        ordering = ["project_id", "-number"]
         verbose_name = _("release")
         verbose_name_plural = _("releases")
         constraints = [

@@ -66,7 +66,7 @@ def current_process_get(*, user, project, pk) -> CurrentProcess:
 
 
 def requirement_list(*, user, filters=None, request=None):
-    qs = Requirement.objects.visible_to(user).select_related("project", "owner").prefetch_related("processes")
+    qs = Requirement.objects.visible_to(user).select_related("project", "owner")
     return _filtered(qs, f.RequirementFilterSet, filters, request)
 
 

@@ -19,8 +19,9 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from erpimpl.errors import DomainError
+from projects.api.related import attach_related_ids, related_id_sources
 from projects.models import Project
-from projects.roles import Capability, can, project_ids_with
+from projects.roles import Capability, can
 
 
 @contextmanager
@@ -82,6 +83,12 @@ class ScopedViewSet(viewsets.GenericViewSet):
         if self.action == "list" and self.list_serializer_class is not None:
             return self.list_serializer_class
         return super().get_serializer_class()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page:
+            attach_related_ids(page, related_id_sources(self.get_serializer_class()))
+        return page
 
     def scoped_queryset(self):
         return self.queryset.model.objects.visible_to(self.request.user)
@@ -189,22 +196,20 @@ class InternalFieldsMixin:
     """Drops ``Meta.internal_fields`` from the output for callers without ``VIEW_INTERNAL``
     on the object's project (client roles). Decided once per request, not per row."""
 
-    def _internal_project_ids(self):
-        cache = self.context.setdefault("_internal_project_ids", {})
-        if "ids" not in cache:
+    def _shows_internal(self, project_id) -> bool:
+        # Per project, from the role the request has already read (``RoleMemo``).
+        cache = self.context.setdefault("_shows_internal", {})
+        if project_id not in cache:
             request = self.context.get("request")
-            ids = project_ids_with(request.user, Capability.VIEW_INTERNAL) if request else Project.objects.none()
-            cache["ids"] = None if ids is None else set(ids.values_list("project_id", flat=True))
-        return cache["ids"]
+            cache[project_id] = request is not None and can(request.user, project_id, Capability.VIEW_INTERNAL)
+        return cache[project_id]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         internal_fields = getattr(self.Meta, "internal_fields", ())
-        if internal_fields:
-            ids = self._internal_project_ids()
-            if ids is not None and project_of(instance).pk not in ids:
-                for name in internal_fields:
-                    data.pop(name, None)
+        if internal_fields and not self._shows_internal(project_of(instance).pk):
+            for name in internal_fields:
+                data.pop(name, None)
         return data
 
 

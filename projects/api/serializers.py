@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from projects.api.base import ScopedPrimaryKeyField, VersionField, project_field
+from projects.api.related import RelatedIdsField
 from projects.models import (
     SIGNOFF_DECISIONS,
     Approval,
@@ -213,7 +214,7 @@ class TaskSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     phase = serializers.CharField(source="phase.kind", read_only=True)
     owner = UserBriefSerializer(read_only=True)
-    depends_on = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    depends_on = RelatedIdsField()
 
     class Meta:
         model = Task

@@ -158,9 +158,6 @@ class TaskViewSet(ServiceModelViewSet):
     ordering_fields = ["start", "due", "progress", "status", "order", "title"]
     capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "partial_update": C.EDIT, "destroy": C.EDIT}
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("depends_on")
-
     def perform_service_create(self, data):
         project = data.pop("project")
         return services.task_create(project=project, by=self.request.user, **_phase_in(project, data))

@@ -83,3 +83,28 @@ def test_a_release_lists_its_items_by_code_on_a_big_project(project, pm, client)
     form = client.get(reverse("development:release_create", args=[project.code])).context["form"]
     assert isinstance(form.fields["items"].widget, CodesInput)
     assert DevelopmentItem.objects.filter(project=project).count() == len(items)
+
+
+def test_an_item_links_function_descriptions_by_their_numbers_on_a_big_project(project, pm, client):
+    from phases.design.tests.factories import FunctionDescriptionFactory
+    from phases.development.forms import DevelopmentItemForm
+
+    requirement = RequirementFactory(project=project)
+    functions = FunctionDescriptionFactory.create_batch(SELECT_LIMIT + 1, project=project, requirement=requirement)
+    client.force_login(pm)
+    listed = client.get(reverse("design:function_list", args=[project.code]))
+    assert f'<td class="small text-muted">{functions[0].pk}</td>' in listed.content.decode()
+    form = DevelopmentItemForm(project=project)
+    assert isinstance(form.fields["function_descriptions"].widget, CodesInput)
+    assert "the No. column of the function descriptions" in form.fields["function_descriptions"].help_text
+    chosen = DevelopmentItemForm(
+        {"function_descriptions": f"{functions[0].pk}, {functions[-1].pk}"}, project=project
+    ).fields["function_descriptions"]
+    assert set(chosen.clean([str(functions[0].pk), str(functions[-1].pk)])) == {functions[0], functions[-1]}
+    other = FunctionDescriptionFactory()  # another project's
+    refused = DevelopmentItemForm({"function_descriptions": f"{other.pk}"}, project=project)
+    assert not refused.is_valid()
+    assert refused.errors["function_descriptions"] == [f"“{other.pk}” is not a number on this project's list."]
+    letters = DevelopmentItemForm({"function_descriptions": "abc"}, project=project)
+    assert not letters.is_valid()
+    assert letters.errors["function_descriptions"] == ["“abc” is not a number on this project's list."]

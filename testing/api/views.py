@@ -188,6 +188,7 @@ class ExecutionViewSet(ReadOnlyScopedViewSet):
     }
     filterset_class = ExecutionFilterSet
     ordering_fields = ["started_at", "finished_at", "run", "status"]
+    ordering = ["-started_at", "-id"]  # newest first: an index walk, not a sort of every run
     capabilities = {
         "list": C.VIEW,
         "retrieve": C.VIEW,

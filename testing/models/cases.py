@@ -44,7 +44,7 @@ class Case(VersionedModel, ProjectScopedModel):
     )
 
     class Meta:
-        ordering = ["project", "code"]
+        ordering = ["project_id", "code"]
         verbose_name = _("test case")
         verbose_name_plural = _("test cases")
         indexes = [models.Index(fields=["project", "type"])]

@@ -49,7 +49,7 @@ class Cycle(VersionedModel, ProjectScopedModel):
     )
 
     class Meta:
-        ordering = ["project", "-planned_start", "name"]
+        ordering = ["project_id", "-planned_start", "name"]
         verbose_name = _("test cycle")
         verbose_name_plural = _("test cycles")
         constraints = [

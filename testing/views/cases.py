@@ -71,7 +71,8 @@ class CaseDetailView(ProjectAccessMixin, TemplateView):
         context.update(
             case=case,
             executions=selectors.execution_list(user=user).filter(case=case).order_by("-started_at"),
-            defects=selectors.defect_list(user=user).filter(case=case),
+            # Code, title and status only: none of the references a defect list prefetches.
+            defects=selectors.defect_list(user=user).filter(case=case).prefetch_related(None),
         )
         return context
 

@@ -37,7 +37,7 @@ class DevelopmentItemViewSet(ServiceModelViewSet):
     field_actions = {"status": "transition"}  # a PATCH naming status answers 400 pointing here
     filterset_class = DevelopmentItemFilterSet
     ordering_fields = ["number", "code", "title", "status", "type", "updated_at", "created_at"]
-    ordering = ["project", "number"]
+    ordering = ["project_id", "number"]
     capabilities = {
         "list": C.VIEW,
         "retrieve": C.VIEW,
@@ -87,7 +87,7 @@ class EnvironmentViewSet(ServiceModelViewSet):
     update_serializer_class = s.EnvironmentUpdateSerializer
     filterset_class = EnvironmentFilterSet
     ordering_fields = ["order", "name", "status", "last_refresh"]
-    ordering = ["project", "order", "name"]
+    ordering = ["project_id", "order", "name"]
     capabilities = {"list": C.VIEW, "retrieve": C.VIEW, "partial_update": C.EDIT, "destroy": C.EDIT}
     write_services = {
         "create": services.environment_create,
@@ -108,7 +108,7 @@ class ReleaseViewSet(ServiceModelViewSet):
     action_input_serializers = {"transport": s.TransportSerializer}
     filterset_class = ReleaseFilterSet
     ordering_fields = ["number", "planned_date", "transported_at", "status"]
-    ordering = ["project", "-number"]
+    ordering = ["project_id", "-number"]
     capabilities = {
         "list": C.VIEW,
         "retrieve": C.VIEW,

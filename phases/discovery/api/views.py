@@ -83,7 +83,7 @@ class KickoffViewSet(_Crud):
     capabilities = {**_Crud.capabilities, "raci": C.EDIT}
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("attendee_members", "attendee_stakeholders")
+        return super().get_queryset().prefetch_related("attendee_members")
 
     @extend_schema(request=s.RaciInputSerializer, responses={200: s.KickoffSerializer})
     @action(detail=True, methods=["post"])
@@ -136,9 +136,6 @@ class RequirementViewSet(_Crud):
     ordering_fields = ["code", "priority", "status", "business_area", "created_at", "updated_at"]
     capabilities = {**_Crud.capabilities, "export": C.VIEW, "import_file": C.EDIT}
     parser_classes = [JSONParser, FormParser, MultiPartParser]
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("processes")
 
     def _project_param(self, value):
         if not value:

@@ -33,7 +33,7 @@ class Stakeholder(VersionedModel, ProjectScopedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
-        ordering = ["project", "name"]
+        ordering = ["project_id", "name"]
         verbose_name = _("stakeholder")
         verbose_name_plural = _("stakeholders")
 
@@ -65,7 +65,7 @@ class Kickoff(VersionedModel, ProjectScopedModel):
     ground_rules = models.TextField(_("ground rules"), blank=True)
 
     class Meta:
-        ordering = ["project", "-meeting_date"]
+        ordering = ["project_id", "-meeting_date"]
         verbose_name = _("kick-off")
         verbose_name_plural = _("kick-offs")
 

@@ -48,7 +48,7 @@ class RaidItem(VersionedModel, ProjectScopedModel):
     internal = models.BooleanField(_("internal"), default=False, help_text=_("Hidden from client roles."))
 
     class Meta:
-        ordering = ["project", "kind", "-created_at"]
+        ordering = ["project_id", "kind", "-created_at"]
         verbose_name = _("RAID item")
         verbose_name_plural = _("RAID items")
         indexes = [models.Index(fields=["project", "kind", "status"])]
@@ -98,7 +98,7 @@ class RolloutWave(VersionedModel, ProjectScopedModel):
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
-        ordering = ["project", "sequence", "start_date"]
+        ordering = ["project_id", "sequence", "start_date"]
         verbose_name = _("rollout wave")
         verbose_name_plural = _("rollout waves")
         constraints = [
@@ -179,7 +179,7 @@ class PlanDocument(VersionedModel, ProjectScopedModel):
     internal = models.BooleanField(_("internal"), default=False, help_text=_("Hidden from client roles."))
 
     class Meta:
-        ordering = ["project", "kind", "title"]
+        ordering = ["project_id", "kind", "title"]
         verbose_name = _("plan document")
         verbose_name_plural = _("plan documents")
 
@@ -211,7 +211,7 @@ class DiscoverySignoff(ProjectScopedModel):
     snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
 
     class Meta:
-        ordering = ["project", "-created_at"]
+        ordering = ["project_id", "-created_at"]
         verbose_name = _("discovery sign-off")
         verbose_name_plural = _("discovery sign-offs")
 

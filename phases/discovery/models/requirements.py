@@ -30,7 +30,7 @@ class CurrentProcess(VersionedModel, ProjectScopedModel):
     )
 
     class Meta:
-        ordering = ["project", "business_area", "name"]
+        ordering = ["project_id", "business_area", "name"]
         verbose_name = _("current process")
         verbose_name_plural = _("current processes")
         constraints = [
@@ -109,7 +109,7 @@ class Requirement(VersionedModel, ProjectScopedModel):
     )
 
     class Meta:
-        ordering = ["project", "code"]
+        ordering = ["project_id", "code"]
         verbose_name = _("requirement")
         verbose_name_plural = _("requirements")
         indexes = [models.Index(fields=["project", "status"]), models.Index(fields=["project", "business_area"])]

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from phases.development.models import DevelopmentItem, Environment
 from projects.api.base import VersionField, enum_field, project_field, scoped_pk
+from projects.api.output import ModelOutputMixin
 from projects.api.serializers import MemberField, UserBriefSerializer
 from testing import selectors
 from testing.api.serializers.common import TestingEnvironmentRefSerializer, TestingRefSerializer
@@ -57,7 +58,7 @@ class DefectStepSerializer(serializers.ModelSerializer):
         return DefectEvidenceSerializer(rows, many=True, context=self.context).data
 
 
-class DefectSerializer(serializers.ModelSerializer):
+class DefectSerializer(ModelOutputMixin, serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     assignee = UserBriefSerializer(read_only=True, allow_null=True)
     reported_by = UserBriefSerializer(read_only=True)

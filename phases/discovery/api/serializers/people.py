@@ -6,6 +6,7 @@ from rest_framework import serializers
 from phases.discovery.models import Kickoff, Level, RaciAssignment, Stakeholder
 from phases.discovery.selectors import raci_matrix
 from projects.api.base import MomentField, VersionField, project_field, scoped_pk
+from projects.api.related import RelatedIdsField
 from projects.api.serializers import MemberField, UserBriefSerializer
 
 # --- stakeholders ---------------------------------------------------------------------
@@ -71,7 +72,7 @@ class RaciSerializer(serializers.Serializer):
 class KickoffSerializer(serializers.ModelSerializer):
     project = project_field(read_only=True)
     attendee_members = UserBriefSerializer(many=True, read_only=True)
-    attendee_stakeholders = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    attendee_stakeholders = RelatedIdsField()
     raci = serializers.SerializerMethodField()
 
     class Meta:

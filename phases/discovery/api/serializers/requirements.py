@@ -10,6 +10,8 @@ from rest_framework import serializers
 from phases.discovery.models import BusinessArea, CurrentProcess, Requirement
 from phases.discovery.transitions import REQUIREMENT_TRANSITIONS
 from projects.api.base import INTERNAL_HELP, InternalFieldsMixin, VersionField, project_field, scoped_pk
+from projects.api.output import ModelOutputMixin
+from projects.api.related import RelatedIdsField
 from projects.api.serializers import MemberField
 from projects.roles import allowed_moves
 
@@ -62,12 +64,12 @@ class CurrentProcessUpdateSerializer(_ProcessFields):
 # --- requirements ---------------------------------------------------------------------
 
 
-class RequirementSerializer(InternalFieldsMixin, serializers.ModelSerializer):
+class RequirementSerializer(InternalFieldsMixin, ModelOutputMixin, serializers.ModelSerializer):
     """``internal_notes`` is present only for firm roles (PM, consultant, staff)."""
 
     project = project_field(read_only=True)
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    processes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    processes = RelatedIdsField()
     internal_notes = serializers.CharField(read_only=True, required=False, help_text=INTERNAL_HELP)
     allowed_transitions = serializers.SerializerMethodField(help_text="The statuses you may move it to next.")
 
