@@ -44,6 +44,8 @@ class MasterDataObject(VersionedModel, ProjectScopedModel):
     saved_mapping = models.JSONField(
         _("saved column mapping"), default=dict, blank=True, help_text=_("Normalised header -> field.")
     )
+    # The go-live readiness rules (mock loads, latest load clean) check every required object.
+    required_for_golive = models.BooleanField(_("required for go-live"), default=True)
 
     class Meta:
         ordering = ["project_id", "load_order", "name"]

@@ -1,10 +1,15 @@
 """Read queries of the datamigration app, shared by dashboard, portal, API and golive.
 
-Public for other apps (golive readiness checks): ``run_list``, ``reconciliation``.
+Public for other apps (golive readiness checks): ``run_list``, ``reconciliation``, and the
+readiness figures at the end (``required_objects_for_readiness``, ``latest_loads_for_readiness``).
 """
 
-from django.db.models import Count, Max, Q, Sum
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from datamigration.models import MasterDataObject, MigrationRun, RowError, RunChunk, StagedRecord, Upload
 from projects.models import Project
@@ -201,3 +206,106 @@ def chunks_by_worker(run: MigrationRun) -> list[dict]:
         .annotate(chunks=Count("pk"), rows=Sum("rows"))
         .order_by("-chunks", "worker")
     )
+
+
+# --- readiness figures (public for golive: no user, a readiness job reads them) -----------
+
+
+def required_objects_for_readiness(*, project: Project):
+    """The project's master-data objects required for go-live, in load order, with their project
+    (for their links), each annotated with ``load_cycles``: how many distinct cycles (mock1,
+    mock2, ..., final) have a succeeded load run of it. A second load in the same cycle (a
+    retry) is not a second rehearsal of the load. One query."""
+    loads = Q(runs__mode=MigrationRun.Mode.LOAD, runs__status=MigrationRun.Status.SUCCEEDED)
+    return (
+        MasterDataObject.objects.filter(project=project, required_for_golive=True)
+        .select_related("project")
+        .annotate(load_cycles=Count("runs__cycle", filter=loads, distinct=True))
+        .order_by("load_order", "name")
+    )
+
+
+@dataclass(frozen=True)
+class LatestLoad:
+    """A required object, its latest finished load run (``None``: never loaded) and the checksum
+    of its staged data now (``count:sum of row hashes``, as a load records it)."""
+
+    object: MasterDataObject
+    run: MigrationRun | None
+    staged_checksum: str
+
+    @property
+    def error_rate(self) -> float | None:
+        """Rows with errors as a percentage of the rows in the file."""
+        if self.run is None or not self.run.total_rows:
+            return None
+        return 100 * self.run.error_rows / self.run.total_rows
+
+    def reconciliation_problems(self) -> list[str]:
+        """Why the load does not reconcile, empty when it does: every row of the file is either
+        valid or rejected, every valid row was loaded (inserted, updated or unchanged), and the
+        checksum the load recorded is still the checksum of the staged data."""
+        run = self.run
+        if run is None:
+            return []
+        problems = []
+        if run.total_rows is not None and run.total_rows != run.valid_rows + run.error_rows:
+            problems.append(
+                _("%(rows)s rows in the file, %(valid)s valid + %(rejected)s rejected")
+                % {"rows": run.total_rows, "valid": run.valid_rows, "rejected": run.error_rows}
+            )
+        loaded = run.inserted_rows + run.updated_rows + run.unchanged_rows
+        if loaded != run.valid_rows:
+            problems.append(
+                _("%(loaded)s rows loaded of %(valid)s valid") % {"loaded": loaded, "valid": run.valid_rows}
+            )
+        if not run.loaded_checksum:
+            problems.append(_("no checksum recorded"))
+        elif run.loaded_checksum != self.staged_checksum:
+            problems.append(_("the staged data no longer matches the load's checksum"))
+        return problems
+
+
+def _staged_checksums(project: Project, object_ids: list[int]) -> dict[int, str]:
+    """``{object id: checksum}`` of the objects' staged data, in one grouped query; the same
+    figure as ``engine.finalize.object_checksum`` (an object without records: ``0:000…``)."""
+    counts: dict[int, list[int]] = {pk: [0, 0] for pk in object_ids}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT object_id, COUNT(*), COALESCE(SUM(('x' || SUBSTR(checksum, 1, 15))::bit(60)::bigint), 0)"
+                " FROM datamigration_stagedrecord WHERE project_id = %s AND object_id = ANY(%s) GROUP BY object_id",
+                [project.pk, list(object_ids)],
+            )
+            for object_id, count, total in cursor.fetchall():
+                counts[object_id] = [count, int(total)]
+    else:
+        rows = StagedRecord.objects.filter(project_id=project.pk, object_id__in=object_ids)
+        for object_id, checksum in rows.values_list("object_id", "checksum").iterator(chunk_size=10_000):
+            counts[object_id][0] += 1
+            counts[object_id][1] += int(checksum[:15], 16)
+    return {pk: f"{count}:{total % (1 << 64):016x}" for pk, (count, total) in counts.items()}
+
+
+def latest_loads_for_readiness(*, project: Project) -> list[LatestLoad]:
+    """Each required object with its latest finished load run (succeeded, failed or cancelled;
+    one still running does not count yet) and its staged data's checksum. Three queries
+    whatever the number of objects and runs."""
+    latest = (
+        MigrationRun.objects.filter(
+            object_id=OuterRef("pk"), mode=MigrationRun.Mode.LOAD, status__in=MigrationRun.TERMINAL
+        )
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    objects = list(
+        MasterDataObject.objects.filter(project=project, required_for_golive=True)
+        .select_related("project")
+        .annotate(latest_load=Subquery(latest))
+        .order_by("load_order", "name")
+    )
+    if not objects:
+        return []
+    runs = MigrationRun.objects.select_related("project").in_bulk([o.latest_load for o in objects if o.latest_load])
+    checksums = _staged_checksums(project, [o.pk for o in objects])
+    return [LatestLoad(object=o, run=runs.get(o.latest_load), staged_checksum=checksums[o.pk]) for o in objects]

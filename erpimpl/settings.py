@@ -9,6 +9,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
+
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -293,7 +295,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "datamigration.tasks.migration_runs_reconcile_task",
         "schedule": env_int("MIGRATION_RECONCILE_SECONDS", 60),
     },
+    # Readiness runs whose worker died (lease expired) go on; see golive/tasks.py.
+    "golive-reconcile-readiness-runs": {
+        "task": "golive.tasks.readiness_runs_reconcile_task",
+        "schedule": 60,
+    },
+    # One static entry finds the projects due a readiness check (go-live within the window).
+    "golive-scheduled-readiness-runs": {
+        "task": "golive.tasks.readiness_runs_schedule_task",
+        "schedule": crontab(hour=env_int("READINESS_SCHEDULE_HOUR", 6), minute=0),
+    },
 }
+# Projects whose go-live is this many days away or fewer get a readiness check every day.
+READINESS_SCHEDULE_DAYS = env_int("READINESS_SCHEDULE_DAYS", 42)
+# A readiness run's lease: a worker silent this long is taken to be gone (its run goes on elsewhere).
+READINESS_LEASE_SECONDS = env_int("READINESS_LEASE_SECONDS", 60)
 
 # --- email ------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -182,3 +182,20 @@ def token_list(*, user):
     from knox.models import AuthToken
 
     return AuthToken.objects.filter(user=user).order_by("-created")
+
+
+# --- readiness figures (public for golive: no user, a readiness job reads them) -----------
+
+
+def phase_tasks_for_readiness(*, project: Project, kind: str, today):
+    """``(total, overdue)`` of the plan tasks of the project's phase of ``kind``: how many it
+    has, and those overdue (due before ``today`` and not done) as a queryset, oldest due first.
+    Two queries at most whatever the plan's size (the count, and the page of evidence read)."""
+    tasks = Task.objects.filter(project=project, phase__kind=kind)
+    overdue = tasks.filter(due__lt=today).exclude(status=Task.Status.DONE).order_by("due", "pk")
+    return tasks.count(), overdue
+
+
+def member_roles_for_readiness(*, project: Project, roles) -> dict[int, str]:
+    """``{user id: role}`` of the project's members holding one of ``roles`` (one query)."""
+    return dict(project.memberships.filter(role__in=list(roles)).values_list("user_id", "role"))

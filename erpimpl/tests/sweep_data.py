@@ -119,6 +119,7 @@ def fill(project, members: dict, *, visible: str, internal: str) -> None:
 
     _fill_datamigration(project, consultant, text)
     _fill_testing(project, members, text)
+    _fill_golive(project, members, text, internal)
     for user in members.values():
         token_create(user=user)
 
@@ -159,6 +160,49 @@ def _fill_testing(project, members, text):
         report_name="report.pdf",
         executed_at=datetime(2026, 4, 1, tzinfo=UTC),
     )
+
+
+def _fill_golive(project, members, text, internal):
+    """Readiness runs with results (one internal), a rehearsal of the runbook, the support plan with a
+    team and an escalation level, a training session with attendance, a user guide with a version,
+    a go/no-go decision. The criteria and cutover tasks come from ``AUDITED`` above."""
+    from golive import models as golive
+
+    pm, sponsor = members["pm"], members["sponsor"]
+    run = golive.ReadinessRun.objects.create(project=project, number=1, status="succeeded", score=50)
+    for n, (code, is_internal) in enumerate((("SW-1", False), ("SW-2", True)), start=1):
+        golive.ReadinessResult.objects.create(
+            run=run, code=code, title=f"{internal} result" if is_internal else text("result"), category="scope",
+            kind="automatic", result="fail", internal=is_internal, order=n, detail=text("detail"),
+            evidence=[{"label": text("evidence"), "url": ""}], evidence_total=1,
+        )  # fmt: skip
+    runbook = golive.Runbook.objects.create(project=project, title=text("runbook"))
+    rehearsal = golive.CutoverRun.objects.create(
+        project=project, runbook=runbook, kind="rehearsal", number=1, baseline_start=datetime(2026, 5, 1, tzinfo=UTC)
+    )
+    golive.CutoverRunTask.objects.create(run=rehearsal, code="CT-900", title=text("run task"), type="normal")
+    golive.CutoverRunTask.objects.create(
+        run=rehearsal, code="CT-901", title=f"{internal} run task", type="normal", internal=True
+    )
+    plan = golive.SupportPlan.objects.create(project=project, exit_criteria=text("exit"), procedure=text("procedure"))
+    team = golive.SupportTeam.objects.create(plan=plan, name=text("team"))
+    team.members.add(pm)
+    golive.EscalationLevel.objects.create(plan=plan, level="L1", team=team, contact_name=text("contact"))
+    session = golive.TrainingSession.objects.create(
+        project=project, topic=text("training"), audience_roles=["key_user"], trainer=pm, place=text("room"),
+        starts_at=datetime(2026, 5, 2, 2, tzinfo=UTC), ends_at=datetime(2026, 5, 2, 4, tzinfo=UTC),
+    )  # fmt: skip
+    golive.Attendance.objects.create(session=session, user=members["key_user"], status="attended")
+    guide = golive.UserGuide.objects.create(project=project, title=text("guide"), published=True)
+    golive.UserGuideVersion.objects.create(
+        guide=guide, number=1, original_name="guide.pdf", uploaded_by=pm, note=text("version"),
+        file=ContentFile(f"%PDF-1.4 {text('guide file')}".encode(), name="guide.pdf"),
+    )  # fmt: skip
+    decision = golive.GoNoGoDecision.objects.create(
+        project=project, meeting_at=datetime(2026, 5, 3, 2, tzinfo=UTC), readiness_run=run,
+        other_attendees=text("attendees"), snapshot={"score": 50, "results": []},
+    )  # fmt: skip
+    decision.attendees.add(sponsor)
 
 
 # --- reading rows back ---------------------------------------------------------------------

@@ -176,3 +176,22 @@ def design_coverage(*, user, project: Project) -> Coverage:
         uncovered_requirements=uncovered,
         designs_without_requirements=designs,
     )
+
+
+# --- readiness figures (public for golive: no user, a readiness job reads them) -----------
+
+
+def process_designs_for_readiness(*, project: Project):
+    """Every process design of the project, with its current sign-off and its project (for
+    its link), in design order. All of them are in scope: a design has no cancelled state (a
+    rejected sign-off only sends it back to draft), so each one is a process going live."""
+    return (
+        ProcessDesign.objects.filter(project=project)
+        .select_related("project", "approval")
+        .order_by("business_area", "number")
+    )
+
+
+def technical_requirements_for_readiness(*, project: Project):
+    """The project's technical requirements with their project (for their links), by number."""
+    return TechnicalRequirement.objects.filter(project=project).select_related("project").order_by("number")

@@ -152,3 +152,17 @@ def board_columns(items, *, user, project, per_column: int = CARDS_PER_COLUMN) -
 def status_counts(*, user, project) -> dict[str, int]:
     rows = development_item_list(user=user).filter(project=project).values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
+
+
+# --- readiness figures (public for golive: no user, a readiness job reads them) -----------
+
+
+def production_environments_for_readiness(*, project):
+    """The project's production environments still in use (not retired), in promotion order,
+    with their project (for their links). The go-live check calls each one's URL."""
+    return (
+        Environment.objects.filter(project=project, kind=Environment.Kind.PRODUCTION)
+        .exclude(status=Environment.Status.RETIRED)
+        .select_related("project")
+        .order_by("order", "name")
+    )

@@ -245,3 +245,29 @@ def discovery_summary(*, user, project) -> dict:
         "waves": RolloutWave.objects.visible_to(user).filter(project=project).count(),
         "documents": PlanDocument.objects.visible_to(user).filter(project=project).count(),
     }
+
+
+# --- readiness figures (public for golive: no user, a readiness job reads them) -----------
+
+
+def discovery_signoff_for_readiness(*, project) -> DiscoverySignoff | None:
+    """The project's latest discovery sign-off request with its approval, or ``None`` when
+    none was ever requested. The latest one counts: a resubmission replaces earlier decisions."""
+    return (
+        DiscoverySignoff.objects.filter(project=project)
+        .select_related("project", "approval")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def must_requirements_for_readiness(*, project):
+    """The project's agreed must-have requirements (the scope go-live is judged on), by code,
+    with their project (for their links). A queryset: callers count or filter it."""
+    return (
+        Requirement.objects.filter(
+            project=project, status=Requirement.Status.AGREED, priority=Requirement.Priority.MUST
+        )
+        .select_related("project")
+        .order_by("code")
+    )

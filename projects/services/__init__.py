@@ -54,6 +54,7 @@ from projects.services.setup import (  # noqa: F401
     phase_update,
     project_create,
     project_delete,
+    project_setup_register,
     project_update,
     template_create_from_project,
     template_get_builtin,

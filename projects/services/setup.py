@@ -1,5 +1,6 @@
 """Writes of the project itself: methodology templates, projects, memberships and phases."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -172,6 +173,16 @@ def _plan_from_template(project: Project, template: MethodologyTemplate, phases:
     Task.objects.bulk_create(tasks)
 
 
+#: Set-up steps other apps add to a new project (e.g. go-live's readiness criteria), run in
+#: ``project_create``'s transaction: the ground floor calls them without importing the apps.
+_SETUP_STEPS: list[Callable[[Project], object]] = []
+
+
+def project_setup_register(step: Callable[[Project], object]) -> None:
+    if step not in _SETUP_STEPS:
+        _SETUP_STEPS.append(step)
+
+
 @audited
 def project_create(
     *,
@@ -237,6 +248,8 @@ def project_create(
             project=project, phase=phases[PhaseKind.DEPLOYMENT], title=_("Go-live"), due_date=planned_golive
         )
         Membership.objects.create(project=project, user=by, role=Role.PM)
+        for step in _SETUP_STEPS:
+            step(project)
     return project
 
 

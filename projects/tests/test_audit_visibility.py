@@ -80,6 +80,21 @@ def _discovery(name):
     return call
 
 
+def _criterion_create(project, by, title):
+    from golive import services as golive_services
+
+    code = f"AU-{project.readiness_criteria.count() + 1}"
+    return golive_services.criterion_create(
+        project=project, by=by, code=code, title=title, category="scope", kind="manual"
+    )
+
+
+def _golive(name):
+    from golive import services as golive_services
+
+    return getattr(golive_services, name)
+
+
 AUDITED = [
     Audited(
         "projects.task",
@@ -112,6 +127,12 @@ AUDITED = [
         ),
         lambda o, by: _discovery("plan_document_delete")(document=_fresh(o), by=by),
         page="discovery:document_detail",
+    ),
+    Audited(
+        "golive.readinesscriterion",
+        _criterion_create,
+        lambda o, by, **c: _golive("criterion_update")(criterion=_fresh(o), by=by, version=_fresh(o).version, **c),
+        lambda o, by: _golive("criterion_delete")(criterion=_fresh(o), by=by),
     ),
 ]
 

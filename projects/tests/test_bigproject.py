@@ -7,6 +7,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from datamigration.models import MigrationRun, StagedRecord
+from golive.models import (
+    Attendance,
+    CutoverRunTask,
+    CutoverTask,
+    ReadinessCriterion,
+    ReadinessResult,
+    TrainingSession,
+    UserGuideVersion,
+)
 from phases.design.models import FunctionDescription, ProcessDesign, TechnicalRequirement
 from phases.development.models import DevelopmentItem, Release
 from phases.discovery.models import CurrentProcess, Requirement, Stakeholder
@@ -74,10 +83,21 @@ def test_every_app_gets_rows_in_their_states_and_a_seed_gives_the_same_project()
         (StagedRecord, "project"),
         (Approval, "project"),
         (Task, "project"),
+        (ReadinessCriterion, "project"),
+        (ReadinessResult, "run__project"),
+        (CutoverTask, "project"),
+        (CutoverRunTask, "run__project"),
+        (TrainingSession, "project"),
+        (Attendance, "session__project"),
+        (UserGuideVersion, "guide__project"),
     ]:
         assert model.objects.filter(**{path: first}).exists(), model.__name__
     assert set(Membership.objects.filter(project=first).values_list("role", flat=True)) == set(Role.values)
     assert first.phases.get(kind="testing").status == "in_progress"
+    # The cutover plan is a graph (every task after the first depends on earlier ones) and it was rehearsed.
+    tasks = CutoverTask.objects.filter(project=first)
+    assert all(task.predecessors.exists() for task in tasks.exclude(number=1))
+    assert CutoverRunTask.objects.filter(run__project=first).count() == tasks.count()
     assert first.phases.get(kind="design").gate_approval.decision == "approved"
     assert CaseStep.objects.filter(case__project=first).count() == 5 * Case.objects.filter(project=first).count()
     assert LogEntry.objects.filter(additional_data__project_id=first.pk).exists()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, Exists, OuterRef, Q, Value, When
 
 from testing.models import Case, CaseType, Cycle, Defect, Execution
 from testing.selectors.tracelinks import _links, _requirement_model, visible_sets
@@ -18,8 +19,12 @@ def untested(*, user, project) -> list:
     linked to it, no case of an item linked to it, and no case of an item of one of its
     designs when that item names no requirement itself. (A case of an item of a directly
     linked case would need a direct case first.) Three anti-joins."""
+    return _untested_in(visible_sets(user, project))
+
+
+def _untested_in(seen: dict) -> list:
+    """``untested``'s conditions over the cases, items and designs of ``seen``."""
     links = _links()
-    seen = visible_sets(user, project)
     through, case_col, item_col = links["case_item"]
     tested_items = through.objects.filter(**{f"{case_col}__in": seen["cases"]}).values(item_col)
 
@@ -145,3 +150,87 @@ def testing_status(*, project) -> ReadinessFigures:
         cases_not_run=figures["not_run"],
         cases_failed=figures["failed"],
     )
+
+
+# --- readiness figures with their evidence (public for golive: no user, jobs read them) ---
+# ``testing_status`` gives a project's counts; these give the go-live rules the offending rows
+# as well (querysets: the rule counts them and reads a page of evidence, never all of them).
+
+#: Defect severities from the most severe down (``Defect.Severity`` is declared in that order).
+SEVERITY_ORDER: tuple[str, ...] = tuple(Defect.Severity.values)
+
+
+def severities_at_least(severity: str) -> list[str]:
+    """``severity`` and every severity worse than it (``major`` → critical and major)."""
+    return list(SEVERITY_ORDER[: SEVERITY_ORDER.index(severity) + 1])
+
+
+def untested_for_readiness(*, project) -> list:
+    """``untested``'s conditions for a job (no user): every case, item and design of the
+    project counts, exactly as the traceability matrix of a firm member shows it."""
+    from phases.design.models import ProcessDesign
+    from phases.development.models import DevelopmentItem
+
+    return _untested_in(
+        {
+            "cases": Case.objects.filter(project=project),
+            "items": DevelopmentItem.objects.filter(project=project),
+            "designs": ProcessDesign.objects.filter(project=project),
+        }
+    )
+
+
+def cycles_not_signed_off_for_readiness(*, project, cycle_type: str = CaseType.UAT):
+    """``(total, not_signed_off)``: how many cycles of ``cycle_type`` the project has, and those
+    whose sign-off is not approved (never requested, pending or rejected), with their project."""
+    from projects.models import Approval
+
+    cycles = Cycle.objects.filter(project=project, type=cycle_type)
+    waiting = (
+        cycles.exclude(signoff__decision=Approval.Decision.APPROVED)
+        .select_related("project", "signoff")
+        .order_by("planned_start", "name", "pk")
+    )
+    return cycles.count(), waiting
+
+
+@dataclass(frozen=True)
+class PassRate:
+    """The last finished run of each case in the cycles of one type: how many, how many passed,
+    and the runs that did not pass (failed or blocked; a queryset with case and project)."""
+
+    executed: int
+    passed: int
+    not_passed: object
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.passed / self.executed if self.executed else None
+
+
+def pass_rate_for_readiness(*, project, cycle_type: str = CaseType.UAT) -> PassRate:
+    """The pass rate of the latest finished execution of each case over the project's cycles of
+    ``cycle_type`` (``latest_finished``: one anti-join, no query per case). A case still running
+    or never run is not counted (it has no result yet)."""
+    latest = latest_finished(Execution.objects.filter(cycle__project=project, cycle__type=cycle_type))
+    counts = latest.order_by().aggregate(
+        executed=Count("pk"), passed=Count("pk", filter=Q(status=Execution.Status.PASSED))
+    )
+    not_passed = (
+        latest.exclude(status=Execution.Status.PASSED).select_related("case__project").order_by("case__code", "pk")
+    )
+    return PassRate(executed=counts["executed"], passed=counts["passed"], not_passed=not_passed)
+
+
+def open_defects_for_readiness(*, project, severity: str = Defect.Severity.MAJOR):
+    """``(testing_started, defects)``: whether the project has any test cycle or defect yet, and
+    its open defects of ``severity`` or worse, most severe first (a queryset with project)."""
+    started = Cycle.objects.filter(project=project).exists() or Defect.objects.filter(project=project).exists()
+    severities = severities_at_least(severity)
+    rank = CaseWhen(*[When(severity=value, then=Value(n)) for n, value in enumerate(severities)], default=Value(99))
+    defects = (
+        Defect.objects.filter(project=project, status__in=OPEN_DEFECT_STATUSES, severity__in=severities)
+        .select_related("project")
+        .order_by(rank, "code")
+    )
+    return started, defects

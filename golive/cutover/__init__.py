@@ -1,0 +1,1 @@
+"""The cutover runbook's engine: scheduling on plain data (``golive.cutover.graph``)."""

@@ -1,1 +1,0 @@
-"""Models of the Deployment (go-live) app (built by its own issue)."""

@@ -1,0 +1,1 @@
+"""The built-in readiness rules (``rules``) and what they share (``base``)."""
