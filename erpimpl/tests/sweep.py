@@ -40,11 +40,39 @@ KWARG_MODELS = {
     "name": ("datamigration.MasterDataObject", "name"),
     "cc": ("testing.CycleCase", "pk"),
     "token_key": ("knox.AuthToken", "token_key"),
+    "project": ("projects.Project", "code"),  # the go-live runbook and support plan, one per project
+    "run": ("golive.CutoverRun", "pk"),
 }
 #: URL keywords that are not objects: a position inside the object the route names, a format.
 FIXED_KWARGS = {"order": ["1"], "fmt": ["csv", "xlsx"]}
 #: Routes whose object the path and the view do not tell (an audit entry has no queryset).
-ROUTE_MODELS = {"projects-api:auditentry-detail": "auditlog.LogEntry"}
+ROUTE_MODELS = {
+    "projects-api:auditentry-detail": "auditlog.LogEntry",
+    # go-live: "runs" and "tasks" name several of its models (readiness runs, cutover runs and tasks)
+    **{f"golive:{n}": "golive.ReadinessRun" for n in ("run_detail", "run_progress", "run_cancel", "run_compare")},
+    **{
+        f"golive:{n}": "golive.ReadinessCriterion"
+        for n in ("criterion_detail", "criterion_edit", "criterion_delete", "criterion_assess", "criterion_evidence")
+    },
+    "golive-portal:criterion_assess": "golive.ReadinessCriterion",
+    **{
+        f"golive:{n}": "golive.CutoverRun"
+        for n in (
+            "cutover_run",
+            "cutover_run_board",
+            "cutover_run_gantt",
+            "cutover_run_rebaseline",
+            "cutover_run_cancel",
+        )
+    },
+    **{
+        f"golive:{n}": "golive.CutoverTask"
+        for n in ("cutover_task_edit", "cutover_task_delete", "cutover_task_duration_from_load")
+    },
+    **{f"golive-portal:{n}": "golive.CutoverRunTask" for n in ("cutover_my_task_start", "cutover_my_task_finish")},
+    "golive:guide_download": "golive.UserGuideVersion",
+    "golive-portal:guide_download": "golive.UserGuideVersion",
+}
 #: API routes on rows that belong to no project: the model, read like a list (nothing to hide).
 GLOBAL_ROUTES = {
     "projects-api:template-detail": "projects.MethodologyTemplate",  # the firm's, every user reads them

@@ -167,6 +167,8 @@ def _fill_golive(project, members, text, internal):
     team and an escalation level, a training session with attendance, a user guide with a version,
     a go/no-go decision. The criteria and cutover tasks come from ``AUDITED`` above."""
     from golive import models as golive
+    from golive import services as golive_services
+    from golive.services.decisions import snapshot_of
 
     pm, sponsor = members["pm"], members["sponsor"]
     run = golive.ReadinessRun.objects.create(project=project, number=1, status="succeeded", score=50)
@@ -176,9 +178,15 @@ def _fill_golive(project, members, text, internal):
             kind="automatic", result="fail", internal=is_internal, order=n, detail=text("detail"),
             evidence=[{"label": text("evidence"), "url": ""}], evidence_total=1,
         )  # fmt: skip
-    runbook = golive.Runbook.objects.create(project=project, title=text("runbook"))
+    runbook = golive_services.runbook_get_or_create(project)
+    golive.Runbook.objects.filter(pk=runbook.pk).update(title=text("runbook"))
     rehearsal = golive.CutoverRun.objects.create(
-        project=project, runbook=runbook, kind="rehearsal", number=1, baseline_start=datetime(2026, 5, 1, tzinfo=UTC)
+        project=project,
+        runbook=runbook,
+        kind="rehearsal",
+        number=runbook.runs.count() + 1,
+        baseline_start=datetime(2026, 5, 1, tzinfo=UTC),
+        status="completed",
     )
     golive.CutoverRunTask.objects.create(run=rehearsal, code="CT-900", title=text("run task"), type="normal")
     golive.CutoverRunTask.objects.create(
@@ -200,9 +208,18 @@ def _fill_golive(project, members, text, internal):
     )  # fmt: skip
     decision = golive.GoNoGoDecision.objects.create(
         project=project, meeting_at=datetime(2026, 5, 3, 2, tzinfo=UTC), readiness_run=run,
-        other_attendees=text("attendees"), snapshot={"score": 50, "results": []},
+        other_attendees=text("attendees"), snapshot=snapshot_of(run),
     )  # fmt: skip
     decision.attendees.add(sponsor)
+    # The methodology's criteria carry no marker text: the sweep's are the AUDITED ones above.
+    project.readiness_criteria.filter(code__startswith="RD-").delete()
+    for is_internal in (False, True):  # the rows the sweep names: the first of each variant
+        manual = project.readiness_criteria.filter(internal=is_internal).order_by("pk").first()
+        golive_services.criterion_assess(
+            criterion=manual, by=pm, met=False, note=text("assessment"),
+            evidence=SimpleUploadedFile("review.pdf", f"%PDF-1.4 {text('review')}".encode()),
+        )  # fmt: skip
+    golive.ReadinessRun.objects.create(project=project, number=2, status="succeeded", score=60)  # to compare with
 
 
 # --- reading rows back ---------------------------------------------------------------------
@@ -257,6 +274,8 @@ def values_of(route, kwarg, project, other=None, owner=None) -> list[str]:
 REQUIRED_QUERY = {
     "project": lambda project: project.code,
     "object": lambda project: MasterDataObject.objects.filter(project=project, records__isnull=False).first().name,
+    # a readiness run to compare with: the project's last (the sweep names its first)
+    "with": lambda project: str(project.readiness_runs.order_by("-pk").first().pk),
 }
 
 

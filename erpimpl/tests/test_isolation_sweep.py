@@ -29,7 +29,15 @@ from erpimpl.tests import sweep_data as data
 pytestmark = pytest.mark.django_db
 
 #: A keyword value no row has: the answer to it is what the route says about "no such object".
-MISSING = {"pk": "987654321", "id": "987654321", "cc": "987654321", "name": "zz_missing", "token_key": "zz0missing"}
+MISSING = {
+    "pk": "987654321",
+    "id": "987654321",
+    "cc": "987654321",
+    "name": "zz_missing",
+    "token_key": "zz0missing",
+    "run": "987654321",
+    "project": "ZZ-NO-SUCH-PROJECT",
+}
 MISSING_CODE = "ZZ-NO-SUCH-PROJECT"
 
 # Answers other than 404 that say nothing about the object. Each is accepted only when the same

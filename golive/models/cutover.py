@@ -33,11 +33,12 @@ class Runbook(VersionedModel, ProjectScopedModel):
     planned_start = models.DateTimeField(_("planned start of the live cutover"), null=True, blank=True)
 
     class Meta:
+        ordering = ["project_id"]
         verbose_name = _("cutover runbook")
         verbose_name_plural = _("cutover runbooks")
 
     def __str__(self):
-        return self.title
+        return str(self.title)  # the default title is a lazy translation
 
     def get_absolute_url(self):
         return reverse("golive:runbook", args=[self.project.code])

@@ -24,6 +24,7 @@ class SupportPlan(VersionedModel, ProjectScopedModel):
     )
 
     class Meta:
+        ordering = ["project_id"]
         verbose_name = _("support plan")
         verbose_name_plural = _("support plans")
 

@@ -194,6 +194,9 @@ class ReadinessResult(ProjectScopedModel):
     threshold = models.CharField(_("threshold"), max_length=200, blank=True)
     detail = models.TextField(_("detail"), blank=True)
     evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    evidence_internal = models.JSONField(
+        _("internal evidence"), default=list, blank=True, help_text=_("Internal offending objects: firm roles only.")
+    )
     evidence_total = models.PositiveIntegerField(_("offending objects"), default=0)
 
     class Meta:

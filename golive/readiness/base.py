@@ -45,8 +45,12 @@ WHEN_NO_DATA = Param(
 
 @dataclass
 class Evidence:
+    """An offending object. ``internal``: an internal object (its title must not reach client
+    roles); the run keeps those apart (``ReadinessResult.evidence_internal``)."""
+
     label: str
     url: str = ""
+    internal: bool = False
 
     def as_dict(self) -> dict:
         return {"label": str(self.label), "url": self.url}
@@ -101,7 +105,10 @@ def no_data(params: dict, detail="") -> Outcome:
 def evidence_of(items, label: Callable, url: Callable, total: int | None = None) -> tuple[list[Evidence], int]:
     """At most ``EVIDENCE_LIMIT`` evidence entries of ``items`` and the total count."""
     items = list(items)
-    shown = [Evidence(label=str(label(item)), url=url(item) or "") for item in items[:EVIDENCE_LIMIT]]
+    shown = [
+        Evidence(label=str(label(item)), url=url(item) or "", internal=getattr(item, "internal", False) is True)
+        for item in items[:EVIDENCE_LIMIT]
+    ]
     return shown, len(items) if total is None else total
 
 

@@ -1,7 +1,7 @@
 """Read queries of the go-live app, scoped to the user first (``visible_to``), then filtered.
 
 Client roles see the client-visible criteria and results only (``internal``), and a run's
-score and recommendation recomputed over what they may see (``client_summary``).
+score and recommendation recomputed over what they may see (``summary``).
 """
 
 from __future__ import annotations
@@ -71,6 +71,8 @@ def summary(*, user, run: ReadinessRun) -> Summary:
     counts = {key: 0 for key, _label in ReadinessResult.Result.choices}
     for r in results:
         counts[r.result] += 1
+    if run.status != ReadinessRun.Status.SUCCEEDED:  # nothing judged yet: no figures, not a GO
+        return Summary(None, "", 0, counts)
     if can(user, run.project, Capability.VIEW_INTERNAL):
         score = float(run.score) if run.score is not None else None
         return Summary(score, run.recommendation, run.blockers, counts)

@@ -1,5 +1,30 @@
-"""Every write and every business rule of the go-live app, by sub-domain."""
+"""Every write and every business rule of the go-live app, by sub-domain:
+``readiness`` (criteria and runs), ``cutover`` (the plan) and ``cutover_runs`` (its runs)."""
 
+from golive.services.cutover import (
+    TASK_FIELDS,
+    apply_rehearsal_durations,
+    cutover_task_create,
+    cutover_task_delete,
+    cutover_task_update,
+    plan_nodes,
+    runbook_get_or_create,
+    runbook_update,
+    task_duration_from_mock_load,
+)
+from golive.services.cutover_runs import (
+    actuals_of,
+    cutover_run_cancel,
+    cutover_run_delete,
+    cutover_run_rebaseline,
+    cutover_run_release,
+    cutover_run_start,
+    cutover_run_task_finish,
+    cutover_run_task_skip,
+    cutover_run_task_start,
+    cutover_run_task_update,
+    run_nodes,
+)
 from golive.services.readiness import (
     criteria_seed,
     criterion_assess,
@@ -17,6 +42,26 @@ from golive.services.readiness import (
 )
 
 __all__ = [
+    "TASK_FIELDS",
+    "actuals_of",
+    "apply_rehearsal_durations",
+    "cutover_run_cancel",
+    "cutover_run_delete",
+    "cutover_run_rebaseline",
+    "cutover_run_release",
+    "cutover_run_start",
+    "cutover_run_task_finish",
+    "cutover_run_task_skip",
+    "cutover_run_task_start",
+    "cutover_run_task_update",
+    "cutover_task_create",
+    "cutover_task_delete",
+    "cutover_task_update",
+    "plan_nodes",
+    "run_nodes",
+    "runbook_get_or_create",
+    "runbook_update",
+    "task_duration_from_mock_load",
     "criteria_seed",
     "criterion_assess",
     "criterion_create",

@@ -29,9 +29,9 @@ from golive.models import ReadinessCriterion, ReadinessResult, ReadinessRun
 from golive.readiness import base
 from golive.readiness.defaults import DEFAULT_CRITERIA
 from projects.audit import audited
-from projects.files import validate_upload
+from projects.files import types_of, validate_upload
 from projects.models import Project
-from projects.roles import Capability, require
+from projects.roles import Capability, is_member, require
 from projects.updating import apply_update
 
 RUN_ACTIVE = N_("A readiness check is already running (#{number}).")
@@ -41,7 +41,8 @@ RULE_ON_MANUAL = N_("A manual criterion has no rule.")
 NOT_MANUAL = N_("Only a manual criterion is assessed by hand.")
 BAD_PARAMETER = N_("Unknown parameter “{name}” for this rule.")
 BAD_VALUE = N_("“{name}” must be {kind}.")
-EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".docx", ".csv", ".txt", ".zip"}
+OWNER_NOT_MEMBER = N_("The owner must be a member of the project.")
+EVIDENCE_TYPES = types_of(".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".docx", ".csv", ".txt", ".zip")
 
 CRITERION_FIELDS = {
     "code", "title", "description", "category", "kind", "rule", "parameters", "weight", "blocking",
@@ -107,9 +108,15 @@ def _clean_rule(kind: str, rule: str, parameters: dict) -> dict:
     return cleaned
 
 
+def _check_owner(project: Project, owner) -> None:
+    if owner is not None and not is_member(owner, project):
+        raise DomainError(_(OWNER_NOT_MEMBER), field="owner")
+
+
 @audited
 def criterion_create(*, project: Project, by, **fields) -> ReadinessCriterion:
     require(by, project, Capability.EDIT)
+    _check_owner(project, fields.get("owner"))
     fields.setdefault("kind", ReadinessCriterion.Kind.AUTOMATIC)
     fields["parameters"] = _clean_rule(fields["kind"], fields.get("rule", ""), fields.get("parameters") or {})
     criterion = ReadinessCriterion(project=project, **fields)
@@ -121,6 +128,8 @@ def criterion_create(*, project: Project, by, **fields) -> ReadinessCriterion:
 @audited
 def criterion_update(*, criterion: ReadinessCriterion, by, version: int | None, **changes) -> ReadinessCriterion:
     require(by, criterion.project, Capability.EDIT)
+    if "owner" in changes:
+        _check_owner(criterion.project, changes["owner"])
     if {"kind", "rule", "parameters"} & set(changes):
         kind = changes.get("kind", criterion.kind)
         rule = changes.get("rule", criterion.rule if kind == ReadinessCriterion.Kind.AUTOMATIC else "")
@@ -292,24 +301,28 @@ def readiness_run_execute(*, run: ReadinessRun, token: str) -> ReadinessRun:
     with connection.execute_wrapper(counter):
         criteria = list(run.project.readiness_criteria.filter(active=True).order_by("order", "code"))
         done = set(run.results.values_list("code", flat=True))
-        held.update(criteria_total=len(criteria), criteria_done=len(done & {c.code for c in criteria}))
+        recorded = len(done & {c.code for c in criteria})
+        held.update(criteria_total=len(criteria), criteria_done=recorded)
         for criterion in criteria:
             if criterion.code in done:
                 continue
-            if ReadinessRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
-                held.update(status=ReadinessRun.Status.CANCELLED, finished_at=timezone.now())
-                return ReadinessRun.objects.get(pk=run.pk)
             outcome = _evaluate(criterion, run.project)
             try:
                 with transaction.atomic():
                     _record(run, criterion, outcome)
-                    extended = held.update(
-                        criteria_done=run.results.count(),
-                        lease_until=timezone.now() + timedelta(seconds=lease_seconds()),
+                    recorded += 1
+                    # One statement extends the lease, shows the progress and sees a cancel.
+                    extended = held.filter(cancel_requested=False).update(
+                        criteria_done=recorded, lease_until=timezone.now() + timedelta(seconds=lease_seconds())
                     )
-                    if not extended:  # the lease was lost to another worker: it records the rest
+                    if not extended:
                         raise _LeaseLost
             except (_LeaseLost, IntegrityError):
+                # Cancelled (this criterion's result is not kept), or the lease was lost to another
+                # worker, which records the rest.
+                held.filter(cancel_requested=True).update(
+                    status=ReadinessRun.Status.CANCELLED, finished_at=timezone.now()
+                )
                 return ReadinessRun.objects.get(pk=run.pk)
             if pause_seconds():
                 time.sleep(pause_seconds())
@@ -336,7 +349,9 @@ def _record(run: ReadinessRun, criterion: ReadinessCriterion, outcome: base.Outc
         kind=criterion.kind, rule=criterion.rule, weight=criterion.weight, blocking=criterion.blocking,
         internal=criterion.internal, order=criterion.order, result=outcome.result,
         measured=str(outcome.measured)[:200], threshold=str(outcome.threshold)[:200], detail=str(outcome.detail),
-        evidence=[e.as_dict() for e in outcome.evidence], evidence_total=outcome.evidence_total,
+        evidence=[e.as_dict() for e in outcome.evidence if not e.internal],
+        evidence_internal=[e.as_dict() for e in outcome.evidence if e.internal],
+        evidence_total=outcome.evidence_total,
     )  # fmt: skip
 
 
@@ -359,14 +374,15 @@ def score_of(results) -> tuple[Decimal | None, str, int]:
 
 
 def _finish(run, held, *, started: float, queries: _QueryCounter) -> None:
-    score, recommendation, blockers = score_of(list(run.results.all()))
+    results = list(run.results.only("result", "weight", "blocking"))
+    score, recommendation, blockers = score_of(results)
     held.update(
         status=ReadinessRun.Status.SUCCEEDED,
         finished_at=timezone.now(),
         score=score,
         recommendation=recommendation,
         blockers=blockers,
-        criteria_done=run.results.count(),
+        criteria_done=len(results),
         duration_ms=int((time.perf_counter() - started) * 1000),
         query_count=queries.count + 1,
     )

@@ -18,6 +18,7 @@ from golive.models import (
     CutoverRunTask,
     CutoverTask,
     EscalationLevel,
+    GoNoGoDecision,
     ReadinessResult,
     ReadinessRun,
     Runbook,
@@ -27,6 +28,7 @@ from golive.models import (
     UserGuide,
     UserGuideVersion,
 )
+from golive.services.decisions import snapshot_of
 from golive.services.readiness import criteria_seed, score_of
 from projects.bigproject.base import Context
 from projects.roles import Role
@@ -41,12 +43,21 @@ def generate(ctx: Context) -> None:
     criteria_seed(project)  # unless the project's creation did
     criteria = list(project.readiness_criteria.order_by("order"))
     ctx.counts["readiness criteria"] += len(criteria)
-    _runs(ctx, rng, criteria)
+    last = _runs(ctx, rng, criteria)
     _runbook(ctx, rng)
     _people(ctx, rng)
+    ctx.bulk(
+        GoNoGoDecision,
+        [
+            GoNoGoDecision(
+                project=project, meeting_at=ctx.now - timedelta(days=1), readiness_run=last, snapshot=snapshot_of(last)
+            )
+        ],
+        label="go/no-go decisions",
+    )  # a pending decision, taken on the last run
 
 
-def _runs(ctx, rng, criteria) -> None:
+def _runs(ctx, rng, criteria) -> ReadinessRun:
     failing_first = {"uat_signed_off", "open_defects", "rehearsals", "training_completion", "support_plan_approved"}
     for number, days_ago, failing in ((1, 14, failing_first), (2, 7, failing_first - {"support_plan_approved"})):
         at = ctx.now - timedelta(days=days_ago)
@@ -91,6 +102,8 @@ def _runs(ctx, rng, criteria) -> None:
         ctx.bulk(ReadinessResult, results, label="readiness results")
         score, recommendation, blockers = score_of(results)
         ReadinessRun.objects.filter(pk=run.pk).update(score=score, recommendation=recommendation, blockers=blockers)
+    run.refresh_from_db()
+    return run
 
 
 def _runbook(ctx, rng) -> None:

@@ -89,6 +89,28 @@ def _criterion_create(project, by, title):
     )
 
 
+def _cutover_task_create(project, by, title):
+    from golive import services as golive_services
+
+    return golive_services.cutover_task_create(project=project, by=by, title=title, planned_minutes=30, owner=by)
+
+
+def _run_task_create(project, by, title):
+    """A rehearsal of a one-task runbook: its run task."""
+    from golive import services as golive_services
+
+    runbook = golive_services.runbook_get_or_create(project)
+    planned = golive_services.cutover_task_create(
+        project=project, by=by, title="Restore the backup", planned_minutes=30, owner=by
+    )
+    for run in runbook.runs.filter(status="running"):
+        golive_services.cutover_run_cancel(run=run, by=by)
+    run = golive_services.cutover_run_start(runbook=runbook, by=by, kind="rehearsal")
+    task = run.tasks.get(code=planned.code)
+    # The title only on the run's copy: the plan task's own trail is another object's.
+    return golive_services.cutover_run_task_update(task=task, by=by, version=task.version, title=title)
+
+
 def _golive(name):
     from golive import services as golive_services
 
@@ -133,6 +155,18 @@ AUDITED = [
         _criterion_create,
         lambda o, by, **c: _golive("criterion_update")(criterion=_fresh(o), by=by, version=_fresh(o).version, **c),
         lambda o, by: _golive("criterion_delete")(criterion=_fresh(o), by=by),
+    ),
+    Audited(
+        "golive.cutovertask",
+        _cutover_task_create,
+        lambda o, by, **c: _golive("cutover_task_update")(task=_fresh(o), by=by, version=_fresh(o).version, **c),
+        lambda o, by: _golive("cutover_task_delete")(task=_fresh(o), by=by),
+    ),
+    Audited(
+        "golive.cutoverruntask",
+        _run_task_create,
+        lambda o, by, **c: _golive("cutover_run_task_update")(task=_fresh(o), by=by, version=_fresh(o).version, **c),
+        lambda o, by: _golive("cutover_run_delete")(run=_fresh(o).run, by=by),
     ),
 ]
 
