@@ -9,9 +9,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from celery.schedules import crontab
-
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
