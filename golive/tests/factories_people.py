@@ -9,36 +9,19 @@ from django.utils import timezone
 from golive.models import (
     Attendance,
     EscalationLevel,
-    SupportPlan,
-    SupportTeam,
-    TrainingSession,
-    UserGuide,
     UserGuideVersion,
 )
-from projects.tests.factories import ProjectFactory, UserFactory
+from golive.tests import factories as base
+from golive.tests.factories import (  # noqa: F401  (the people tests use them from here)
+    SupportPlanFactory,
+    SupportTeamFactory,
+)
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def pdf_upload(name: str = "guide.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
-
-
-class SupportPlanFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = SupportPlan
-        django_get_or_create = ("project",)
-
-    project = factory.SubFactory(ProjectFactory)
-    working_hours = "Mon-Fri 8:00-17:00"
-
-
-class SupportTeamFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = SupportTeam
-
-    plan = factory.SubFactory(SupportPlanFactory)
-    name = factory.Sequence(lambda n: f"Team {n}")
 
 
 class EscalationLevelFactory(factory.django.DjangoModelFactory):
@@ -51,32 +34,23 @@ class EscalationLevelFactory(factory.django.DjangoModelFactory):
     contact_email = "helpdesk@example.com"
 
 
-class TrainingSessionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = TrainingSession
+class TrainingSessionFactory(base.TrainingSessionFactory):
+    """A session in three days (the shared factory's is a week ago)."""
 
-    project = factory.SubFactory(ProjectFactory)
-    topic = factory.Sequence(lambda n: f"Training {n}")
-    audience_roles = factory.LazyFunction(lambda: ["key_user"])
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
-    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
     place = "Room 1"
 
 
-class AttendanceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Attendance
-
+class AttendanceFactory(base.AttendanceFactory):
     session = factory.SubFactory(TrainingSessionFactory)
-    user = factory.SubFactory(UserFactory)
+    status = Attendance.Status.INVITED
 
 
-class UserGuideFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = UserGuide
+class UserGuideFactory(base.UserGuideFactory):
+    """A draft guide (the shared factory's is published)."""
 
-    project = factory.SubFactory(ProjectFactory)
     title = factory.Sequence(lambda n: f"Guide {n}")
+    published = False
 
 
 class UserGuideVersionFactory(factory.django.DjangoModelFactory):
