@@ -21,6 +21,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from datamigration.models import Upload
+from golive.tests.factories import ReadinessCriterionFactory, UserGuideFactory
 from phases.design.models import ProcessDesign, TechnicalRequirement
 from phases.design.tests.factories import ProcessDesignFactory, TechnicalRequirementFactory
 from phases.discovery.models import PlanDocument, Requirement
@@ -42,7 +43,15 @@ def world(project, consultant, key_user):
         "run": testing_services.execution_start(cycle_case=cc, by=key_user),
         "design": ProcessDesignFactory(project=project),
         "technical": TechnicalRequirementFactory(project=project),
+        # go-live: a manual criterion the key user owns (assessed with an attachment), a user guide
+        "criterion": ReadinessCriterionFactory(project=project, kind="manual", rule="", owner=key_user),
+        "guide": UserGuideFactory(project=project),
     }
+
+
+def _version(row):
+    """The row's version now (a stale one would be refused before the file is looked at)."""
+    return type(row).objects.get(pk=row.pk).version
 
 
 def _file(name, data):
@@ -90,6 +99,45 @@ def _page(name, w, *args):
 
 
 ROUTES = [
+    Route(
+        "golive-api:readiness-criterion-assess",
+        "key_user",
+        lambda c, w, n, d: c.post(
+            _api("golive-api:readiness-criterion-assess", w["criterion"].pk),
+            {"met": "true", "version": _version(w["criterion"]), "evidence": _file(n, d)},
+            format="multipart",
+        ),
+    ),
+    Route(
+        "golive:criterion_assess",
+        "consultant",
+        lambda c, w, n, d: c.post(
+            _page("golive:criterion_assess", w, w["criterion"].pk),
+            {"met": "met", "version": _version(w["criterion"]), "evidence": _file(n, d)},
+            follow=True,
+        ),
+    ),
+    Route(
+        "golive-portal:criterion_assess",
+        "key_user",
+        lambda c, w, n, d: c.post(
+            reverse("golive-portal:criterion_assess", args=[w["code"], w["criterion"].pk]),
+            {"met": "met", "version": _version(w["criterion"]), "evidence": _file(n, d)},
+            follow=True,
+        ),
+    ),
+    Route(
+        "golive-api:user-guide-versions",
+        "consultant",
+        lambda c, w, n, d: c.post(
+            _api("golive-api:user-guide-versions", w["guide"].pk), {"file": _file(n, d)}, format="multipart"
+        ),
+    ),
+    Route(
+        "golive:guide_upload",
+        "consultant",
+        lambda c, w, n, d: c.post(_page("golive:guide_upload", w, w["guide"].pk), {"file": _file(n, d)}, follow=True),
+    ),
     Route(
         "discovery-api:requirement-import",
         "consultant",
